@@ -1,0 +1,321 @@
+/**
+ * The wire protocol between the page (browser) and the companion server.
+ *
+ * One module, imported by both sides. Every frame is one JSON object with a
+ * `t` (type) field. The server validates every client frame with
+ * `parseClientMessage` before acting on it; the browser trusts the server.
+ *
+ * Output flow: the server numbers every output chunk (`seq`, from 1, per
+ * session). The page acknowledges what its terminal has drawn (`ack`), which
+ * is both flow control (the server pauses the engine stream when too much is
+ * unacknowledged) and the resume point after a reconnect (`hello.lastSeq`).
+ */
+
+/** Path of the WebSocket endpoint, relative to the site's origin. */
+export const WS_PATH = '/companion/ws';
+/** Path of the JSON status endpoint. */
+export const STATUS_PATH = '/companion/status';
+
+export const PROTOCOL_VERSION = 1;
+
+/** Largest client frame the server accepts, in bytes. */
+export const MAX_CLIENT_FRAME_BYTES = 256 * 1024;
+/** Largest Dockerfile text a page may send. */
+export const MAX_DOCKERFILE_BYTES = 64 * 1024;
+/** Largest single input frame (keystrokes or a paste). */
+export const MAX_INPUT_BYTES = 16 * 1024;
+
+// ---------------------------------------------------------------- client → server
+
+/** First frame on every connection. `resume` rejoins an existing session. */
+export interface HelloRequest {
+  t: 'hello';
+  v: typeof PROTOCOL_VERSION;
+  /** Rejoin this session (after a dropped connection); omitted for a new one. */
+  resume?: {sessionId: string; lastSeq: number};
+  cols: number;
+  rows: number;
+}
+
+/** Keystrokes or pasted text, as xterm.js hands them over (`onData`). */
+export interface InputMessage {
+  t: 'input';
+  data: string;
+}
+
+export interface ResizeMessage {
+  t: 'resize';
+  cols: number;
+  rows: number;
+}
+
+/**
+ * The page's Dockerfile for a lesson context. Sent whenever the reader runs a
+ * block (and when the editor changes), so `docker build .` builds exactly what
+ * the page shows. `context` names a folder under `lessons/`.
+ */
+export interface ContextMessage {
+  t: 'context';
+  context: string;
+  dockerfile: string;
+}
+
+/**
+ * "Run this lesson block": the server types `command` at the prompt (so the
+ * reader sees exactly what ran) and executes it. If `context` is given it
+ * becomes the session's current lesson context first.
+ */
+export interface RunMessage {
+  t: 'run';
+  /** Correlates the command-start/command-end frames with the block. */
+  blockId: string;
+  command: string;
+  context?: {context: string; dockerfile: string};
+}
+
+/** The terminal has drawn everything up to and including `seq`. */
+export interface AckMessage {
+  t: 'ack';
+  seq: number;
+}
+
+export interface PingMessage {
+  t: 'ping';
+}
+
+export type ClientMessage =
+  | HelloRequest
+  | InputMessage
+  | ResizeMessage
+  | ContextMessage
+  | RunMessage
+  | AckMessage
+  | PingMessage;
+
+// ---------------------------------------------------------------- server → client
+
+/** What a page needs to know about its session, sent on connect and on change. */
+export interface SessionInfo {
+  sessionId: string;
+  /** Address of the embedded lab registry, e.g. `localhost:5000`. */
+  labRegistry: string;
+  /** Registry address → user name logged in there (no secrets). */
+  logins: Record<string, string>;
+  /** Whether the engine answered the last time the server asked. */
+  engine: 'up' | 'down';
+  builder: 'buildkit' | 'classic';
+  /** The command running now, if any. */
+  running: string | null;
+  /** Lesson context `docker build .` uses now. */
+  context: string | null;
+}
+
+export interface HelloReply {
+  t: 'hello';
+  v: typeof PROTOCOL_VERSION;
+  /** True when an existing session was rejoined. */
+  resumed: boolean;
+  /** Highest output seq the server has sent so far (before any replay). */
+  lastSeq: number;
+  session: SessionInfo;
+}
+
+/** A chunk of terminal output (UTF-8 text with ANSI escapes). */
+export interface OutputMessage {
+  t: 'output';
+  seq: number;
+  data: string;
+}
+
+export interface CommandStartMessage {
+  t: 'command-start';
+  /** Per-session command number. */
+  id: number;
+  /** The command line as typed or sent by a block. */
+  line: string;
+  /** Set when the command came from a lesson block's Run button. */
+  blockId?: string;
+}
+
+export interface CommandEndMessage {
+  t: 'command-end';
+  id: number;
+  exitCode: number;
+  blockId?: string;
+}
+
+export interface StatusMessage {
+  t: 'status';
+  session: SessionInfo;
+}
+
+/** Protocol-level problem (bad frame, limit hit, session gone). */
+export interface ErrorMessage {
+  t: 'error';
+  code: ErrorCode;
+  message: string;
+}
+
+export type ErrorCode =
+  | 'bad-frame'
+  | 'too-large'
+  | 'busy'
+  | 'no-session'
+  | 'rate-limited'
+  | 'session-limit'
+  | 'expired'
+  | 'unauthorized';
+
+export interface PongMessage {
+  t: 'pong';
+}
+
+export type ServerMessage =
+  | HelloReply
+  | OutputMessage
+  | CommandStartMessage
+  | CommandEndMessage
+  | StatusMessage
+  | ErrorMessage
+  | PongMessage;
+
+// ---------------------------------------------------------------- validation
+
+const CONTEXT_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+export class ProtocolError extends Error {
+  constructor(
+    public readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ProtocolError';
+  }
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function str(o: Record<string, unknown>, key: string, max: number): string {
+  const v = o[key];
+  if (typeof v !== 'string') throw new ProtocolError('bad-frame', `"${key}" must be a string`);
+  if (Buffer_byteLength(v) > max) {
+    throw new ProtocolError('too-large', `"${key}" is larger than ${max} bytes`);
+  }
+  return v;
+}
+
+function int(o: Record<string, unknown>, key: string, min: number, max: number): number {
+  const v = o[key];
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+    throw new ProtocolError('bad-frame', `"${key}" must be an integer from ${min} to ${max}`);
+  }
+  return v;
+}
+
+function contextName(v: string): string {
+  if (!CONTEXT_NAME.test(v)) throw new ProtocolError('bad-frame', 'unknown lesson context name');
+  return v;
+}
+
+/** UTF-8 length without depending on Node's Buffer (this module runs in browsers too). */
+function Buffer_byteLength(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
+}
+
+function parseContext(o: Record<string, unknown>): {context: string; dockerfile: string} {
+  return {
+    context: contextName(str(o, 'context', 64)),
+    dockerfile: str(o, 'dockerfile', MAX_DOCKERFILE_BYTES),
+  };
+}
+
+/**
+ * Validate one client frame (raw text). Throws `ProtocolError` on anything
+ * that is not exactly one of the `ClientMessage` shapes; never returns extra
+ * fields.
+ */
+export function parseClientMessage(raw: string): ClientMessage {
+  if (Buffer_byteLength(raw) > MAX_CLIENT_FRAME_BYTES) {
+    throw new ProtocolError('too-large', `frame larger than ${MAX_CLIENT_FRAME_BYTES} bytes`);
+  }
+  let o: unknown;
+  try {
+    o = JSON.parse(raw);
+  } catch {
+    throw new ProtocolError('bad-frame', 'frame is not JSON');
+  }
+  if (!isRecord(o)) throw new ProtocolError('bad-frame', 'frame is not an object');
+  switch (o.t) {
+    case 'hello': {
+      if (o.v !== PROTOCOL_VERSION) {
+        throw new ProtocolError('bad-frame', `protocol version ${PROTOCOL_VERSION} expected`);
+      }
+      const msg: HelloRequest = {
+        t: 'hello',
+        v: PROTOCOL_VERSION,
+        cols: int(o, 'cols', 2, 1000),
+        rows: int(o, 'rows', 1, 1000),
+      };
+      if (o.resume !== undefined) {
+        if (!isRecord(o.resume)) throw new ProtocolError('bad-frame', '"resume" must be an object');
+        msg.resume = {
+          sessionId: str(o.resume, 'sessionId', 128),
+          lastSeq: int(o.resume, 'lastSeq', 0, Number.MAX_SAFE_INTEGER),
+        };
+      }
+      return msg;
+    }
+    case 'input':
+      return {t: 'input', data: str(o, 'data', MAX_INPUT_BYTES)};
+    case 'resize':
+      return {t: 'resize', cols: int(o, 'cols', 2, 1000), rows: int(o, 'rows', 1, 1000)};
+    case 'context':
+      return {t: 'context', ...parseContext(o)};
+    case 'run': {
+      const msg: RunMessage = {
+        t: 'run',
+        blockId: str(o, 'blockId', 128),
+        command: str(o, 'command', 4096),
+      };
+      if (o.context !== undefined) {
+        if (!isRecord(o.context)) throw new ProtocolError('bad-frame', '"context" must be an object');
+        msg.context = parseContext(o.context);
+      }
+      return msg;
+    }
+    case 'ack':
+      return {t: 'ack', seq: int(o, 'seq', 0, Number.MAX_SAFE_INTEGER)};
+    case 'ping':
+      return {t: 'ping'};
+    default:
+      throw new ProtocolError('bad-frame', 'unknown frame type');
+  }
+}
+
+/** Encode a frame for the wire (either direction). */
+export function encode(msg: ClientMessage | ServerMessage): string {
+  return JSON.stringify(msg);
+}
+
+/** Decode a server frame in the browser. Minimal checks: the server is trusted. */
+export function parseServerMessage(raw: string): ServerMessage | null {
+  try {
+    const o = JSON.parse(raw) as unknown;
+    if (isRecord(o) && typeof o.t === 'string') return o as unknown as ServerMessage;
+  } catch {
+    /* fall through */
+  }
+  return null;
+}

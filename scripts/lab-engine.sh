@@ -1,0 +1,278 @@
+#!/usr/bin/env bash
+# lab-engine.sh — give Docker Lab a real Docker Engine and a real registry.
+#
+#   scripts/lab-engine.sh up       find or start an engine and a registry, make the base images
+#   scripts/lab-engine.sh down     stop what `up` started (nothing else)
+#   scripts/lab-engine.sh status   say what is in use
+#   scripts/lab-engine.sh env      print the environment for the server and tests (sh syntax)
+#
+# Engine: $DOCKER_HOST if it answers; else /var/run/docker.sock if it answers; else (Linux, root)
+# Debian's docker.io is installed if missing and a private dockerd runs under the state folder.
+# Registry: $LAB_REGISTRY if it answers; else a private Distribution registry on 127.0.0.1
+# with an htpasswd file holding the lab's demo user.
+# Base images the lessons use (busybox, debian:bookworm-slim) cannot be pulled here: they are
+# made locally and kept in the engine between runs.
+#
+# State lives in $LAB_STATE_DIR (default: .lab/ in the repository, ignored by git).
+# Idempotent: a second `up` checks and returns in seconds.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+STATE=${LAB_STATE_DIR:-$ROOT/.lab}
+RUN=$STATE/run
+LOGS=$STATE/log
+REGISTRY_PORT=${LAB_REGISTRY_PORT:-5000}
+LAB_USER=${LAB_REGISTRY_USER:-student}
+LAB_PASSWORD=${LAB_REGISTRY_PASSWORD:-docker-lab}
+ENV_FILE=$STATE/env
+# BuildKit inside dockerd clips a step's log at 200 KiB/s by default; the lab shows whole logs.
+BUILDKIT_LOG_LIMIT=1073741824
+
+say() { printf '[lab-engine] %s\n' "$*" >&2; }
+die() { say "error: $*"; exit 1; }
+
+# --- probes -------------------------------------------------------------------------------
+
+# engine_answers HOST: true when the Engine API at HOST (unix:///path or tcp://h:p) answers _ping.
+engine_answers() {
+  local host=$1
+  case "$host" in
+    unix://*) curl -fsS --max-time 3 --unix-socket "${host#unix://}" http://engine/_ping >/dev/null 2>&1 ;;
+    tcp://*) curl -fsS --max-time 3 "http://${host#tcp://}/_ping" >/dev/null 2>&1 ;;
+    *) return 1 ;;
+  esac
+}
+
+# registry_answers ADDR: a Distribution registry answers /v2/ (200, or 401 when auth is on).
+registry_answers() {
+  local code
+  code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 3 "http://$1/v2/" 2>/dev/null || true)
+  [[ $code == 200 || $code == 401 ]]
+}
+
+pid_alive() { [[ -f $1 ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+need_root_linux() {
+  [[ $(uname -s) == Linux ]] || die "no Docker Engine answers and one can only be started automatically on Linux; set DOCKER_HOST"
+  [[ $(id -u) == 0 ]] || die "no Docker Engine answers; run this as root to start a private one, or set DOCKER_HOST"
+}
+
+apt_install() {
+  local missing=("$@")
+  say "installing ${missing[*]} (Debian packages)"
+  export DEBIAN_FRONTEND=noninteractive
+  # apt-get update once per run of this script, and only if needed.
+  if [[ -z ${LAB_APT_UPDATED:-} ]]; then apt-get update -qq >/dev/null; LAB_APT_UPDATED=1; fi
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+ensure_packages() {
+  local missing=()
+  command -v dockerd >/dev/null || missing+=(docker.io)
+  command -v docker-registry >/dev/null || missing+=(docker-registry)
+  command -v htpasswd >/dev/null || missing+=(apache2-utils)
+  dpkg -s busybox-static >/dev/null 2>&1 || missing+=(busybox-static)
+  command -v debootstrap >/dev/null || missing+=(debootstrap)
+  if ((${#missing[@]})); then apt_install "${missing[@]}"; fi
+}
+
+# --- engine -------------------------------------------------------------------------------
+
+PRIVATE_SOCK=$RUN/docker.sock
+
+start_dockerd() {
+  need_root_linux
+  ensure_packages
+  mkdir -p "$STATE/docker" "$RUN" "$LOGS" "$STATE/exec"
+  if pid_alive "$RUN/dockerd.pid" && engine_answers "unix://$PRIVATE_SOCK"; then return 0; fi
+  say "starting a private dockerd (data in $STATE/docker, log in $LOGS/dockerd.log)"
+  rm -f "$PRIVATE_SOCK"
+  # setsid: the daemon outlives this script and is not in the caller's process group.
+  BUILDKIT_STEP_LOG_MAX_SIZE=$BUILDKIT_LOG_LIMIT BUILDKIT_STEP_LOG_MAX_SPEED=$BUILDKIT_LOG_LIMIT \
+    setsid dockerd \
+      --data-root "$STATE/docker" \
+      --exec-root "$STATE/exec" \
+      --pidfile "$RUN/dockerd.pid" \
+      -H "unix://$PRIVATE_SOCK" \
+      --storage-driver overlay2 \
+      >>"$LOGS/dockerd.log" 2>&1 </dev/null &
+  local i
+  for i in $(seq 1 60); do
+    engine_answers "unix://$PRIVATE_SOCK" && { echo dockerd >"$RUN/started-engine"; return 0; }
+    sleep 0.5
+  done
+  tail -n 20 "$LOGS/dockerd.log" >&2 || true
+  die "dockerd did not answer within 30 s (log: $LOGS/dockerd.log)"
+}
+
+pick_engine() {
+  if [[ -n ${DOCKER_HOST:-} ]]; then
+    if engine_answers "$DOCKER_HOST"; then ENGINE_HOST=$DOCKER_HOST; ENGINE_KIND=external; return; fi
+    if [[ $DOCKER_HOST != "unix://$PRIVATE_SOCK" ]]; then
+      die "DOCKER_HOST=$DOCKER_HOST does not answer; unset it to use a local engine"
+    fi
+  fi
+  if engine_answers unix:///var/run/docker.sock; then
+    ENGINE_HOST=unix:///var/run/docker.sock; ENGINE_KIND=system; return
+  fi
+  start_dockerd
+  ENGINE_HOST=unix://$PRIVATE_SOCK; ENGINE_KIND=private
+}
+
+# --- registry -----------------------------------------------------------------------------
+
+start_registry() {
+  command -v docker-registry >/dev/null && command -v htpasswd >/dev/null || { need_root_linux; ensure_packages; }
+  local dir=$STATE/registry addr=127.0.0.1:$REGISTRY_PORT
+  mkdir -p "$dir/data" "$RUN" "$LOGS"
+  if pid_alive "$RUN/registry.pid" && registry_answers "$addr"; then return 0; fi
+  if registry_answers "$addr"; then
+    die "something else answers as a registry on $addr; set LAB_REGISTRY to use it or LAB_REGISTRY_PORT to move ours"
+  fi
+  # bcrypt entries only: the registry refuses other htpasswd formats.
+  htpasswd -Bbc "$dir/htpasswd" "$LAB_USER" "$LAB_PASSWORD" 2>/dev/null
+  cat >"$dir/config.yml" <<EOF
+version: 0.1
+log:
+  level: warn
+  accesslog:
+    disabled: true
+storage:
+  filesystem:
+    rootdirectory: $dir/data
+  delete:
+    enabled: true
+http:
+  addr: $addr
+  headers:
+    X-Content-Type-Options: [nosniff]
+auth:
+  htpasswd:
+    realm: docker-lab
+    path: $dir/htpasswd
+EOF
+  say "starting the lab registry on $addr (user $LAB_USER)"
+  setsid docker-registry serve "$dir/config.yml" >>"$LOGS/registry.log" 2>&1 </dev/null &
+  echo $! >"$RUN/registry.pid"
+  local i
+  for i in $(seq 1 40); do
+    registry_answers "$addr" && { echo registry >"$RUN/started-registry"; return 0; }
+    sleep 0.25
+  done
+  tail -n 20 "$LOGS/registry.log" >&2 || true
+  die "the registry did not answer within 10 s (log: $LOGS/registry.log)"
+}
+
+pick_registry() {
+  if [[ -n ${LAB_REGISTRY:-} && ${LAB_REGISTRY} != "localhost:$REGISTRY_PORT" ]]; then
+    registry_answers "$LAB_REGISTRY" || die "LAB_REGISTRY=$LAB_REGISTRY does not answer at /v2/"
+    REGISTRY_ADDR=$LAB_REGISTRY; REGISTRY_KIND=external; return
+  fi
+  start_registry
+  # The engine trusts localhost registries over plain HTTP; 127.0.0.1 works too but reads worse.
+  REGISTRY_ADDR=localhost:$REGISTRY_PORT; REGISTRY_KIND=private
+}
+
+# --- base images --------------------------------------------------------------------------
+
+dk() { DOCKER_HOST=$ENGINE_HOST docker "$@"; }
+
+image_exists() { dk image inspect "$1" >/dev/null 2>&1; }
+
+make_busybox() {
+  image_exists busybox:latest && return 0
+  dpkg -s busybox-static >/dev/null 2>&1 || { need_root_linux; apt_install busybox-static; }
+  say "making busybox:latest from Debian's static busybox"
+  local ctx
+  ctx=$(mktemp -d)
+  cp /bin/busybox "$ctx/busybox"
+  cat >"$ctx/Dockerfile" <<'EOF'
+FROM scratch
+COPY busybox /bin/busybox
+RUN ["/bin/busybox", "--install", "-s", "/bin"]
+CMD ["sh"]
+EOF
+  dk build -q -t busybox:latest "$ctx" >/dev/null
+  rm -rf "$ctx"
+}
+
+make_debian() {
+  image_exists debian:bookworm-slim && return 0
+  [[ ${LAB_SKIP_DEBIAN:-} == 1 ]] && { say "LAB_SKIP_DEBIAN=1: not making debian:bookworm-slim"; return 0; }
+  command -v debootstrap >/dev/null || { need_root_linux; apt_install debootstrap; }
+  local dir=$STATE/debootstrap
+  say "making debian:bookworm-slim with debootstrap (about a minute, once)"
+  rm -rf "$dir"
+  debootstrap --variant=minbase bookworm "$dir" >"$LOGS/debootstrap.log" 2>&1 \
+    || { tail -n 20 "$LOGS/debootstrap.log" >&2; die "debootstrap failed (log: $LOGS/debootstrap.log)"; }
+  # Slim it like the official image: no apt lists, no docs.
+  rm -rf "$dir/var/lib/apt/lists/"* "$dir/var/cache/apt/"*.bin "$dir/usr/share/doc/"* "$dir/usr/share/man/"*
+  tar -C "$dir" -c . | dk import -c 'CMD ["bash"]' - debian:bookworm-slim >/dev/null
+  rm -rf "$dir"
+}
+
+# --- commands -----------------------------------------------------------------------------
+
+write_env() {
+  mkdir -p "$STATE"
+  cat >"$ENV_FILE" <<EOF
+DOCKER_HOST=$ENGINE_HOST
+LAB_ENGINE_KIND=$ENGINE_KIND
+LAB_REGISTRY=$REGISTRY_ADDR
+LAB_REGISTRY_KIND=$REGISTRY_KIND
+LAB_REGISTRY_USER=$LAB_USER
+LAB_REGISTRY_PASSWORD=$LAB_PASSWORD
+EOF
+}
+
+cmd_up() {
+  mkdir -p "$STATE" "$RUN" "$LOGS"
+  pick_engine
+  pick_registry
+  make_busybox
+  make_debian
+  write_env
+  say "engine: $ENGINE_HOST ($ENGINE_KIND); registry: $REGISTRY_ADDR ($REGISTRY_KIND)"
+}
+
+stop_pidfile() {
+  local name=$1 pidfile=$2 i pid
+  pid_alive "$pidfile" || { rm -f "$pidfile"; return 0; }
+  pid=$(cat "$pidfile")
+  say "stopping $name (pid $pid)"
+  kill "$pid" 2>/dev/null || true
+  for i in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+  kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null || true
+  rm -f "$pidfile"
+}
+
+cmd_down() {
+  [[ -f $RUN/started-registry ]] && { stop_pidfile registry "$RUN/registry.pid"; rm -f "$RUN/started-registry"; }
+  if [[ -f $RUN/started-engine ]]; then
+    stop_pidfile dockerd "$RUN/dockerd.pid"
+    # containerd started by dockerd exits with it; make sure no shim keeps the exec root busy.
+    rm -f "$RUN/started-engine"
+  fi
+  rm -f "$ENV_FILE"
+}
+
+cmd_status() {
+  if [[ -f $ENV_FILE ]]; then cat "$ENV_FILE"; else say "not up (no $ENV_FILE)"; return 1; fi
+  # shellcheck disable=SC1090
+  . "$ENV_FILE"
+  engine_answers "$DOCKER_HOST" && say "engine answers" || { say "engine does not answer"; return 1; }
+  registry_answers "$LAB_REGISTRY" && say "registry answers" || { say "registry does not answer"; return 1; }
+}
+
+cmd_env() {
+  [[ -f $ENV_FILE ]] || die "not up: run scripts/lab-engine.sh up"
+  sed 's/^/export /' "$ENV_FILE"
+}
+
+case "${1:-}" in
+  up) cmd_up ;;
+  down) cmd_down ;;
+  status) cmd_status ;;
+  env) cmd_env ;;
+  *) echo "usage: $0 up|down|status|env" >&2; exit 2 ;;
+esac

@@ -1,0 +1,104 @@
+import type {Command} from '../cli/commands';
+import {jsonMessages} from '../engine/json-stream';
+import {ContextError} from '../lessons/context';
+import {BuildOutput} from '../render/build';
+import {errorLine, red} from '../terminal/style';
+import {formatDuration, withDeadline} from './deadline';
+import {sessionLabels} from './ownership';
+import {EXIT_INTERRUPTED, type Handler} from './types';
+
+type Build = Extract<Command, {kind: 'build'}>;
+
+/**
+ * `docker build [-t NAME]... [-f FILE] [--build-arg K=V]... [--no-cache] [--pull] .`
+ *
+ * The context is always the current lesson's folder, with the Dockerfile the
+ * page shows. Output is the engine's stream rendered as the CLI renders it
+ * (BuildKit's plain progress, or the classic builder's steps).
+ */
+export const build: Handler<Build> = async (cmd, env) => {
+  const {term, session, config} = env;
+  if (cmd.context !== '.' && cmd.context !== './') {
+    term.write(
+      errorLine(
+        `this terminal builds the current lesson's folder: use "." as the build context (got "${cmd.context}")`,
+      ),
+    );
+    return 1;
+  }
+  const lesson = session.currentContext;
+  if (!lesson) {
+    term.write(
+      errorLine(
+        'no lesson context yet: press Build (or Run) on a lesson\'s Dockerfile block first; "." then means that lesson\'s folder',
+      ),
+    );
+    return 1;
+  }
+  const dockerfileName = cmd.file ?? 'Dockerfile';
+  const pageText = dockerfileName === 'Dockerfile' ? (session.dockerfiles.get(lesson) ?? null) : null;
+  if (dockerfileName === 'Dockerfile' && pageText === null) {
+    term.write(errorLine(`the page has not sent the Dockerfile of lesson "${lesson}" yet: press its Build button`));
+    return 1;
+  }
+
+  let packed;
+  try {
+    packed = await env.contexts.pack(lesson, {name: dockerfileName, text: pageText}, config.limits.contextBytes);
+  } catch (err) {
+    if (err instanceof ContextError) {
+      term.write(errorLine(err.message));
+      return 1;
+    }
+    throw err;
+  }
+
+  const deadline = withDeadline(env.signal, config.limits.buildMs);
+  const out = new BuildOutput({builder: config.builder, cols: term.cols});
+  let buildId: string | null = null;
+  try {
+    const started = await env.engine.build({
+      context: packed.stream,
+      tags: cmd.tags,
+      dockerfile: dockerfileName,
+      buildArgs: cmd.buildArgs,
+      noCache: cmd.noCache,
+      pull: cmd.pull,
+      target: cmd.target,
+      labels: sessionLabels(session),
+      builder: config.builder,
+      signal: deadline.signal,
+    });
+    buildId = started.buildId;
+    for await (const msg of jsonMessages(started.stream)) {
+      const text = out.write(msg);
+      if (text && !cmd.quiet) term.write(text);
+      await term.room();
+      if (deadline.signal.aborted) break;
+    }
+    if (deadline.signal.aborted) throw deadline.signal.reason;
+  } catch (err) {
+    if (!deadline.signal.aborted) throw err;
+    if (buildId && config.builder === 'buildkit') await env.engine.cancelBuild(buildId);
+    term.write(out.finish());
+    if (deadline.timedOut()) {
+      term.write(errorLine(`ERROR: the build ran longer than the lab's limit of ${formatDuration(config.limits.buildMs)} and was stopped`));
+      return 1;
+    }
+    term.write(errorLine('ERROR: build canceled'));
+    return EXIT_INTERRUPTED;
+  } finally {
+    deadline.clear();
+  }
+  term.write(out.finish());
+  if (out.error) {
+    // BuildKit's printer already showed the error box; the classic builder's stream ended on the error line.
+    return 1;
+  }
+  if (cmd.quiet && out.imageId) term.write(`${out.imageId}\r\n`);
+  if (!out.imageId) {
+    term.write(red('the engine ended the build without an image') + '\r\n');
+    return 1;
+  }
+  return 0;
+};

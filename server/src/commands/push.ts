@@ -1,0 +1,78 @@
+import type {Command} from '../cli/commands';
+import {familiarName, parseReference, registryAuthServer, repository, withDefaultTag} from '../cli/reference';
+import {EngineError} from '../engine';
+import {jsonMessages} from '../engine/json-stream';
+import {ProgressRenderer} from '../render/jsonmessage';
+import {errorLine, yellow} from '../terminal/style';
+import {formatDuration, withDeadline} from './deadline';
+import {hubUnreachableHint} from './hints';
+import {EXIT_INTERRUPTED, type Handler} from './types';
+
+type Push = Extract<Command, {kind: 'push'}>;
+
+/**
+ * `docker push NAME[:TAG]`: pushes one tag with this session's credentials
+ * for the image's registry (Docker Hub when the name has no registry host),
+ * drawing per-layer progress as the CLI does.
+ */
+export const push: Handler<Push> = async (cmd, env) => {
+  const {term, session, config} = env;
+  const parsed = parseReference(cmd.name);
+  if (!parsed.ok) {
+    term.write(errorLine(parsed.error));
+    return 1;
+  }
+  if (parsed.ref.digest) {
+    term.write(errorLine('cannot push a digest reference'));
+    return 1;
+  }
+  if (!parsed.ref.tag) term.write('Using default tag: latest\r\n');
+  const ref = withDefaultTag(parsed.ref);
+  const repo = repository(ref);
+  const tag = ref.tag!;
+  const local = await env.engine.inspectImage(familiarName(ref));
+  if (!local) {
+    term.write(errorLine(`An image does not exist locally with the tag: ${repo}`));
+    return 1;
+  }
+  const server = registryAuthServer(ref);
+  const auth = session.logins.get(server) ?? null;
+  const deadline = withDeadline(env.signal, config.limits.pushMs);
+  const progress = new ProgressRenderer({cols: term.cols});
+  try {
+    const stream = await env.engine.push(repo, tag, auth, deadline.signal);
+    for await (const msg of jsonMessages(stream)) {
+      const text = progress.write(msg);
+      if (text && !cmd.quiet) term.write(text);
+      await term.room();
+      if (deadline.signal.aborted) break;
+    }
+    if (deadline.signal.aborted) throw deadline.signal.reason;
+  } catch (err) {
+    if (err instanceof EngineError && !deadline.signal.aborted) {
+      term.write(errorLine(err.message));
+      return 1;
+    }
+    if (!deadline.signal.aborted) throw err;
+    if (deadline.timedOut()) {
+      term.write(errorLine(`the push ran longer than the lab's limit of ${formatDuration(config.limits.pushMs)} and was stopped`));
+      return 1;
+    }
+    term.write(errorLine('push canceled'));
+    return EXIT_INTERRUPTED;
+  } finally {
+    deadline.clear();
+  }
+  if (progress.error) {
+    const message = progress.error.message;
+    const hint = hubUnreachableHint(ref.domain, message, config.labRegistry);
+    if (hint) term.write(hint);
+    else if (/unauthorized|authentication required|denied/i.test(message) && !auth) {
+      const loginTarget = server.startsWith('https://index.docker.io') ? '' : ` ${server}`;
+      term.write(yellow(`You are not logged in to ${ref.domain}: run docker login${loginTarget} first.`) + '\r\n');
+    }
+    return 1;
+  }
+  if (cmd.quiet) term.write(`${familiarName(ref)}\r\n`);
+  return 0;
+};

@@ -1,0 +1,46 @@
+import type {LabConfig} from '../config';
+import type {Engine, RegistryAuth} from '../engine';
+import type {LessonContexts} from '../lessons/context';
+import type {Logger} from '../log';
+
+/** The terminal as a command sees it. */
+export interface Terminal {
+  /** Write text (ANSI allowed, `\r\n` line ends). */
+  write(text: string): void;
+  /** Resolves when the page has caught up with the output (flow control). */
+  room(): Promise<void>;
+  /** Ask for a line at `prompt`; `echo: false` hides what is typed. Null when the reader pressed Ctrl-C. */
+  readLine(prompt: string, opts?: {echo?: boolean}): Promise<string | null>;
+  /** Clear the screen and the scrollback. */
+  clear(): void;
+  readonly cols: number;
+}
+
+/** What a session keeps between commands (in memory only). */
+export interface SessionState {
+  /** Public id of the session, used in engine labels (the secret session id never leaves the server). */
+  readonly ownerId: string;
+  /** Registry address (as the engine expects it) → credentials of this session. */
+  readonly logins: Map<string, RegistryAuth>;
+  /** Lesson context `docker build .` builds. */
+  currentContext: string | null;
+  /** Lesson context → the Dockerfile text the page shows for it. */
+  readonly dockerfiles: Map<string, string>;
+}
+
+export interface CommandEnv {
+  term: Terminal;
+  /** Aborted by Ctrl-C, the session's end, or a wall-clock limit. */
+  signal: AbortSignal;
+  engine: Engine;
+  config: LabConfig;
+  contexts: LessonContexts;
+  session: SessionState;
+  log: Logger;
+}
+
+/** A command handler: does its work, writes to the terminal, returns the exit status. */
+export type Handler<C> = (command: C, env: CommandEnv) => Promise<number>;
+
+/** Exit status of a command stopped by Ctrl-C, as a shell reports SIGINT. */
+export const EXIT_INTERRUPTED = 130;

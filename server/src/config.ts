@@ -1,0 +1,98 @@
+import path from 'node:path';
+
+/** Every setting of the companion server, with its default. See docs/operators. */
+export interface LabConfig {
+  /** Address to bind. Anything but loopback requires `accessToken`. */
+  host: string;
+  port: number;
+  /** Required for a non-loopback bind; readers pass it once as `?token=`. */
+  accessToken?: string;
+  /** Extra page origins allowed to open the WebSocket (the server's own origin always is). */
+  allowedOrigins: string[];
+  /** The built site to serve (`npm run build` output); optional in development. */
+  siteDir: string;
+  /** Folder of lesson build contexts (`lessons/<name>/`). */
+  lessonsDir: string;
+  /** Engine address (DOCKER_HOST syntax); default: dockerode's own default. */
+  dockerHost?: string;
+  /** The embedded lab registry as the engine reaches it, e.g. `localhost:5000`. */
+  labRegistry: string;
+  /** Builder for `docker build`: BuildKit (like today's CLI) or the classic one. */
+  builder: 'buildkit' | 'classic';
+  limits: LabLimits;
+}
+
+export interface LabLimits {
+  /** Largest build context (lesson folder plus Dockerfile), bytes. */
+  contextBytes: number;
+  /** Most output one command may print before it is cut short, bytes. */
+  outputBytesPerCommand: number;
+  /** Output the page has not acknowledged before the server stops reading the engine, bytes. */
+  unackedBytes: number;
+  /** Wall-clock limit of a build, ms. */
+  buildMs: number;
+  /** Wall-clock limit of a push, ms. */
+  pushMs: number;
+  /** Wall-clock limit of any other engine call, ms. */
+  engineCallMs: number;
+  /** A session without a connection is kept this long (reconnect grace), ms. */
+  detachedSessionMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+const MB = 1024 * 1024;
+
+function int(env: NodeJS.ProcessEnv, key: string, dflt: number, min = 0): number {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return dflt;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) throw new ConfigError(`${key} must be an integer ≥ ${min} (got "${raw}")`);
+  return n;
+}
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.cwd()): LabConfig {
+  const host = env.LAB_HOST || '127.0.0.1';
+  const accessToken = env.LAB_ACCESS_TOKEN || undefined;
+  if (!isLoopback(host) && !accessToken) {
+    throw new ConfigError(
+      `refusing to bind ${host} without an access token: set LAB_ACCESS_TOKEN (at least 16 characters), or bind 127.0.0.1`,
+    );
+  }
+  if (accessToken && accessToken.length < 16) {
+    throw new ConfigError('LAB_ACCESS_TOKEN must be at least 16 characters');
+  }
+  const builder = (env.LAB_BUILDER || 'buildkit') as LabConfig['builder'];
+  if (builder !== 'buildkit' && builder !== 'classic') {
+    throw new ConfigError(`LAB_BUILDER must be "buildkit" or "classic" (got "${builder}")`);
+  }
+  return {
+    host,
+    port: int(env, 'LAB_PORT', 3000, 0),
+    accessToken,
+    allowedOrigins: (env.LAB_ALLOWED_ORIGINS || '').split(',').map((s) => s.trim()).filter(Boolean),
+    siteDir: path.resolve(root, env.LAB_SITE_DIR || 'build'),
+    lessonsDir: path.resolve(root, env.LAB_LESSONS_DIR || 'lessons'),
+    dockerHost: env.DOCKER_HOST || undefined,
+    labRegistry: env.LAB_REGISTRY || 'localhost:5000',
+    builder,
+    limits: {
+      contextBytes: int(env, 'LAB_MAX_CONTEXT_BYTES', 50 * MB, 1),
+      outputBytesPerCommand: int(env, 'LAB_MAX_OUTPUT_BYTES', 64 * MB, 1024),
+      unackedBytes: int(env, 'LAB_UNACKED_BYTES', 2 * MB, 64 * 1024),
+      buildMs: int(env, 'LAB_BUILD_TIMEOUT_MS', 30 * 60_000, 1000),
+      pushMs: int(env, 'LAB_PUSH_TIMEOUT_MS', 30 * 60_000, 1000),
+      engineCallMs: int(env, 'LAB_ENGINE_CALL_TIMEOUT_MS', 60_000, 1000),
+      detachedSessionMs: int(env, 'LAB_SESSION_GRACE_MS', 2 * 60_000, 0),
+    },
+  };
+}

@@ -1,0 +1,213 @@
+import {randomUUID} from 'node:crypto';
+import type {Readable} from 'node:stream';
+import type Docker from 'dockerode';
+import type {Secret} from '../secret';
+import {EngineConnection} from './connection';
+import {EngineError, toEngineError} from './errors';
+
+export {EngineError} from './errors';
+
+/** Credentials for one registry; the password stays a Secret until the request is made. */
+export interface RegistryAuth {
+  username: string;
+  password: Secret;
+  /** Registry address as the engine expects it: `localhost:5000`, or Docker Hub's `https://index.docker.io/v1/`. */
+  serveraddress: string;
+}
+
+export interface BuildRequest {
+  /** Tar stream of the build context. */
+  context: Readable;
+  tags: string[];
+  dockerfile?: string;
+  buildArgs?: Record<string, string>;
+  noCache?: boolean;
+  pull?: boolean;
+  target?: string;
+  labels?: Record<string, string>;
+  builder: 'buildkit' | 'classic';
+  /** Classic builder only (BuildKit ignores them): memory limit in bytes, CPU quota per 100 ms period. */
+  memory?: number;
+  cpuQuota?: number;
+  signal: AbortSignal;
+}
+
+export interface ImageSummary {
+  Id: string;
+  RepoTags: string[] | null;
+  RepoDigests?: string[] | null;
+  Created: number;
+  Size: number;
+  Labels?: Record<string, string> | null;
+}
+
+export interface HistoryEntry {
+  Id: string;
+  Created: number;
+  CreatedBy: string;
+  Size: number;
+  Comment: string;
+  Tags?: string[] | null;
+}
+
+export interface ImageDetails {
+  Id: string;
+  RepoTags: string[];
+  RepoDigests: string[];
+  Config?: {Labels?: Record<string, string> | null};
+}
+
+/**
+ * All engine access of the lab goes through here: one class, one connection,
+ * so that a pool of engines can take its place later. Every method maps
+ * failures to EngineError with the docker CLI's wording.
+ */
+export class Engine {
+  readonly connection: EngineConnection;
+
+  constructor(dockerHost?: string) {
+    this.connection = new EngineConnection(dockerHost);
+  }
+
+  get address(): string {
+    return this.connection.address;
+  }
+
+  async #call<T>(fn: (docker: Docker) => Promise<T>): Promise<T> {
+    let docker: Docker;
+    try {
+      docker = await this.connection.docker();
+    } catch (err) {
+      throw toEngineError(err, this.address);
+    }
+    try {
+      return await fn(docker);
+    } catch (err) {
+      const e = toEngineError(err, this.address);
+      if (e.unreachable) this.connection.reset();
+      throw e;
+    }
+  }
+
+  /** True when the engine answers. */
+  async ping(): Promise<boolean> {
+    try {
+      await this.#call((d) => d.ping());
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async version(): Promise<{Version: string; ApiVersion: string; Os: string; Arch: string; KernelVersion?: string}> {
+    return this.#call((d) => d.version() as Promise<never>);
+  }
+
+  /** Start a build; resolves with the engine's JSON message stream once the engine accepted the request. */
+  async build(req: BuildRequest): Promise<{stream: NodeJS.ReadableStream; buildId: string}> {
+    const buildId = randomUUID();
+    // A fresh options object per call: dockerode mutates what it is given.
+    const opts: Record<string, unknown> = {
+      t: req.tags,
+      dockerfile: req.dockerfile ?? 'Dockerfile',
+      buildargs: req.buildArgs ?? {},
+      nocache: req.noCache ?? false,
+      pull: req.pull ? '1' : '',
+      labels: req.labels ?? {},
+      rm: true,
+      forcerm: true,
+      buildid: buildId,
+      abortSignal: req.signal,
+    };
+    if (req.target) opts.target = req.target;
+    if (req.builder === 'buildkit') opts.version = '2';
+    else {
+      if (req.memory) {
+        opts.memory = req.memory;
+        opts.memswap = req.memory;
+      }
+      if (req.cpuQuota) {
+        opts.cpuperiod = 100_000;
+        opts.cpuquota = req.cpuQuota;
+      }
+    }
+    const stream = await this.#call(
+      (d) => d.buildImage(req.context, opts as Docker.ImageBuildOptions) as Promise<NodeJS.ReadableStream>,
+    );
+    return {stream, buildId};
+  }
+
+  /** Ask BuildKit to stop a build (the request's abort alone may leave it running). */
+  async cancelBuild(buildId: string): Promise<void> {
+    await this.#call(
+      (d) =>
+        new Promise<void>((resolve, reject) => {
+          d.modem.dial(
+            {path: '/build/cancel?', method: 'POST', options: {id: buildId}, statusCodes: {200: true, 404: true}},
+            (err: unknown) => (err ? reject(err) : resolve()),
+          );
+        }),
+    ).catch(() => undefined);
+  }
+
+  /** Start a push of `repository:tag`; resolves with the engine's JSON message stream. */
+  async push(repository: string, tag: string, auth: RegistryAuth | null, signal: AbortSignal): Promise<NodeJS.ReadableStream> {
+    return this.#call((d) => {
+      const opts: Record<string, unknown> = {tag, abortSignal: signal};
+      // Anonymous pushes still need a header: the engine rejects a missing one for some registries.
+      opts.authconfig = auth
+        ? {username: auth.username, password: auth.password.reveal(), serveraddress: auth.serveraddress}
+        : {};
+      return d.getImage(repository).push(opts) as Promise<NodeJS.ReadableStream>;
+    });
+  }
+
+  /** Check credentials against a registry through the engine (`POST /auth`). */
+  async checkAuth(auth: RegistryAuth): Promise<void> {
+    await this.#call((d) =>
+      d.checkAuth({username: auth.username, password: auth.password.reveal(), serveraddress: auth.serveraddress}),
+    );
+  }
+
+  async listImages(opts: {all?: boolean; labels?: string[]; reference?: string} = {}): Promise<ImageSummary[]> {
+    const filters: Record<string, string[]> = {};
+    if (opts.labels?.length) filters.label = opts.labels;
+    if (opts.reference) filters.reference = [opts.reference];
+    return this.#call((d) => d.listImages({all: opts.all ?? false, filters: JSON.stringify(filters)}) as Promise<ImageSummary[]>);
+  }
+
+  /** Inspect an image; null when the engine has no such image. */
+  async inspectImage(name: string): Promise<ImageDetails | null> {
+    try {
+      return await this.#call((d) => d.getImage(name).inspect() as Promise<ImageDetails>);
+    } catch (err) {
+      if (err instanceof EngineError && err.status === 404) return null;
+      throw err;
+    }
+  }
+
+  async tagImage(source: string, repo: string, tag: string): Promise<void> {
+    await this.#call((d) => d.getImage(source).tag({repo, tag}));
+  }
+
+  /** Remove an image or a tag; returns the engine's Untagged/Deleted list. */
+  async removeImage(name: string, force: boolean): Promise<Array<{Untagged?: string; Deleted?: string}>> {
+    return this.#call((d) => d.getImage(name).remove({force, noprune: false}) as Promise<never>);
+  }
+
+  async history(name: string): Promise<HistoryEntry[]> {
+    return this.#call((d) => d.getImage(name).history() as Promise<HistoryEntry[]>);
+  }
+
+  async listContainers(opts: {all?: boolean; labels?: string[]} = {}): Promise<Docker.ContainerInfo[]> {
+    const filters: Record<string, string[]> = {};
+    if (opts.labels?.length) filters.label = opts.labels;
+    return this.#call((d) => d.listContainers({all: opts.all ?? true, filters: JSON.stringify(filters)}));
+  }
+
+  async removeContainer(id: string): Promise<void> {
+    await this.#call((d) => d.getContainer(id).remove({force: true}));
+  }
+}
+
+export {EngineConnection};

@@ -1,0 +1,41 @@
+import {StringDecoder} from 'node:string_decoder';
+import type {JSONMessage} from '../render/jsonmessage';
+
+/**
+ * Newline-delimited JSON messages from an engine stream (build, push).
+ *
+ * Unlike docker-modem's followProgress this never throws on a line that is
+ * not JSON (it is passed on as plain `stream` text) and never hangs on one;
+ * it ends when the stream ends, and throws when the stream errors or is
+ * aborted. Errors the engine reports inside its HTTP 200 stream arrive as
+ * ordinary messages with `errorDetail`: the caller decides what they mean.
+ */
+export async function* jsonMessages(stream: NodeJS.ReadableStream): AsyncGenerator<JSONMessage> {
+  const decoder = new StringDecoder('utf8');
+  let buffered = '';
+  for await (const chunk of stream as AsyncIterable<Buffer | string>) {
+    buffered += typeof chunk === 'string' ? chunk : decoder.write(chunk);
+    let nl: number;
+    while ((nl = buffered.indexOf('\n')) !== -1) {
+      const line = buffered.slice(0, nl);
+      buffered = buffered.slice(nl + 1);
+      const msg = parseLine(line);
+      if (msg) yield msg;
+    }
+  }
+  buffered += decoder.end();
+  const last = parseLine(buffered);
+  if (last) yield last;
+}
+
+function parseLine(line: string): JSONMessage | null {
+  const trimmed = line.trim();
+  if (!trimmed) return null;
+  try {
+    const parsed = JSON.parse(trimmed) as unknown;
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as JSONMessage;
+  } catch {
+    /* not JSON: pass it on as text */
+  }
+  return {stream: `${trimmed}\n`};
+}

@@ -1,0 +1,115 @@
+import {promises as fs} from 'node:fs';
+import path from 'node:path';
+import type {Readable} from 'node:stream';
+import tar from 'tar-fs';
+
+/** A build context ready to send: its tar stream and what went into it. */
+export interface PackedContext {
+  stream: Readable;
+  bytes: number;
+  files: number;
+}
+
+export class ContextError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ContextError';
+  }
+}
+
+const NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+/**
+ * Lesson build contexts: `lessons/<name>/` holds a lesson's files, and the
+ * Dockerfile is the text the page sends (the page's block is the one source of
+ * truth; the folder holds no copy). Packed with tar-fs; refused over a size
+ * limit before anything is sent to the engine.
+ */
+export class LessonContexts {
+  constructor(private readonly dir: string) {}
+
+  async exists(name: string): Promise<boolean> {
+    if (!NAME.test(name)) return false;
+    try {
+      return (await fs.stat(path.join(this.dir, name))).isDirectory();
+    } catch {
+      return false;
+    }
+  }
+
+  async names(): Promise<string[]> {
+    try {
+      const entries = await fs.readdir(this.dir, {withFileTypes: true});
+      return entries.filter((e) => e.isDirectory() && NAME.test(e.name)).map((e) => e.name).sort();
+    } catch {
+      return [];
+    }
+  }
+
+  /**
+   * Pack lesson `name` with `dockerfile` as the file `dockerfileName` (the
+   * folder's own file of that name, if any, is replaced). Throws ContextError
+   * when the context is missing or larger than `limitBytes`.
+   */
+  async pack(name: string, dockerfile: {name: string; text: string | null}, limitBytes: number): Promise<PackedContext> {
+    if (!(await this.exists(name))) throw new ContextError(`no lesson context named "${name}"`);
+    const root = path.join(this.dir, name);
+    const dockerfileName = path.posix.normalize(dockerfile.name).replace(/^(\.\/)+/, '');
+    if (dockerfileName.startsWith('..') || path.posix.isAbsolute(dockerfileName)) {
+      throw new ContextError(`the Dockerfile must be inside the build context (got "${dockerfile.name}")`);
+    }
+    // With text, the page's Dockerfile replaces the folder's file of that name; without, the folder's own is used.
+    const replace = dockerfile.text !== null;
+    let bytes = replace ? Buffer.byteLength(dockerfile.text!) : 0;
+    let files = replace ? 1 : 0;
+    let found = replace;
+    for await (const file of walk(root)) {
+      if (file.rel === dockerfileName) {
+        found = true;
+        if (replace) continue;
+      }
+      bytes += file.size;
+      files += 1;
+      if (bytes > limitBytes) {
+        throw new ContextError(
+          `build context is larger than the lab's limit of ${formatBytes(limitBytes)}: nothing was sent to the engine`,
+        );
+      }
+    }
+    if (!found) {
+      throw new ContextError(`unable to prepare context: no file named "${dockerfileName}" in the lesson's context`);
+    }
+    const text = dockerfile.text;
+    const stream = (
+      text === null
+        ? tar.pack(root)
+        : tar.pack(root, {
+            ignore: (p) => path.relative(root, p).split(path.sep).join('/') === dockerfileName,
+            finalize: false,
+            finish: (pack) => {
+              pack.entry({name: dockerfileName, mode: 0o644, mtime: new Date(0)}, text);
+              pack.finalize();
+            },
+          })
+    ) as unknown as Readable;
+    return {stream, bytes, files};
+  }
+}
+
+async function* walk(root: string, rel = ''): AsyncGenerator<{rel: string; size: number}> {
+  const entries = await fs.readdir(path.join(root, rel), {withFileTypes: true});
+  for (const e of entries) {
+    const r = rel ? `${rel}/${e.name}` : e.name;
+    if (e.isDirectory()) yield* walk(root, r);
+    else {
+      const st = await fs.lstat(path.join(root, r));
+      yield {rel: r, size: st.size};
+    }
+  }
+}
+
+export function formatBytes(n: number): string {
+  if (n >= 1024 * 1024) return `${(n / 1024 / 1024).toFixed(n % (1024 * 1024) ? 1 : 0)} MiB`;
+  if (n >= 1024) return `${(n / 1024).toFixed(n % 1024 ? 1 : 0)} KiB`;
+  return `${n} B`;
+}

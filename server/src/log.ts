@@ -1,0 +1,34 @@
+import pino, {type Logger} from 'pino';
+
+export type {Logger};
+
+/**
+ * Structured JSON logs (pino). Secrets are redacted by construction: they are
+ * `Secret` objects that serialise as "[redacted]"; the paths below are a
+ * second net for anything that slips through as a plain string.
+ */
+export function createLogger(opts: {level?: string; destination?: NodeJS.WritableStream} = {}): Logger {
+  return pino(
+    {
+      level: opts.level ?? process.env.LAB_LOG_LEVEL ?? 'info',
+      base: {service: 'docker-lab'},
+      redact: {
+        paths: [
+          'password',
+          '*.password',
+          'secret',
+          '*.secret',
+          'token',
+          '*.token',
+          'authconfig',
+          '*.authconfig',
+          'headers.authorization',
+          'headers["x-registry-auth"]',
+          '*.headers["x-registry-auth"]',
+        ],
+        censor: '[redacted]',
+      },
+    },
+    (opts.destination as pino.DestinationStream | undefined) ?? pino.destination(2),
+  );
+}

@@ -1,0 +1,317 @@
+import {randomBytes} from 'node:crypto';
+import type {CommandEndMessage, CommandStartMessage, SessionInfo} from '../../../src/protocol';
+import {parseCommandLine} from '../cli/parse';
+import {runCommand} from '../commands';
+import type {CommandEnv, SessionState, Terminal} from '../commands/types';
+import {EXIT_INTERRUPTED} from '../commands/types';
+import type {LabConfig} from '../config';
+import type {Engine, RegistryAuth} from '../engine';
+import type {LessonContexts} from '../lessons/context';
+import type {Logger} from '../log';
+import {LineEditor, type EditorEvent} from '../terminal/line-editor';
+import {bold, cyan, dim, errorLine} from '../terminal/style';
+import {OutputChannel} from './output';
+
+/** What a session tells its page besides output (the connection forwards these). */
+export interface SessionEvents {
+  commandStart(msg: CommandStartMessage): void;
+  commandEnd(msg: CommandEndMessage): void;
+  status(info: SessionInfo): void;
+}
+
+export interface SessionDeps {
+  engine: Engine;
+  config: LabConfig;
+  contexts: LessonContexts;
+  log: Logger;
+  /** Last known engine state, kept by the session manager. */
+  engineUp: () => boolean;
+}
+
+interface Running {
+  id: number;
+  line: string;
+  blockId?: string;
+  abort: AbortController;
+  done: Promise<void>;
+}
+
+type LineWaiter = (line: string | null) => void;
+
+const BANNER =
+  `${bold('Docker Lab terminal')} ${dim('— not a shell: it runs docker commands against the lab\'s engine.')}\r\n` +
+  `Type ${bold('help')} to see what it supports. The Run buttons on the page type here for you.\r\n`;
+
+/**
+ * One reader's terminal: line editor, command runner, output channel and the
+ * in-memory state commands share (logins, lesson contexts). Knows nothing of
+ * WebSockets: a connection attaches to it and detaches again.
+ */
+export class Session {
+  /** Secret: whoever holds it can rejoin the session. Never logged, never put in engine labels. */
+  readonly id = randomBytes(24).toString('base64url');
+  readonly state: SessionState = {
+    ownerId: randomBytes(8).toString('hex'),
+    logins: new Map<string, RegistryAuth>(),
+    currentContext: null,
+    dockerfiles: new Map<string, string>(),
+  };
+  readonly output: OutputChannel;
+  readonly log: Logger;
+  lastActivity = Date.now();
+  cols = 80;
+  rows = 24;
+
+  #editor: LineEditor;
+  #running: Running | null = null;
+  #lineWaiter: LineWaiter | null = null;
+  #commandCount = 0;
+  #events: SessionEvents | null = null;
+  #closed = false;
+
+  constructor(private readonly deps: SessionDeps) {
+    this.output = new OutputChannel(deps.config.limits.unackedBytes);
+    this.log = deps.log.child({session: this.state.ownerId});
+    this.#editor = new LineEditor({cols: this.cols});
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  get busy(): boolean {
+    return this.#running !== null;
+  }
+
+  /** Print the banner and the first prompt. */
+  start(cols: number, rows: number): void {
+    this.cols = cols;
+    this.rows = rows;
+    this.#editor.resize(cols);
+    this.output.write(BANNER);
+    this.#prompt();
+  }
+
+  setEvents(events: SessionEvents | null): void {
+    this.#events = events;
+  }
+
+  info(): SessionInfo {
+    const logins: Record<string, string> = {};
+    for (const [server, auth] of this.state.logins) logins[server] = auth.username;
+    return {
+      sessionId: this.id,
+      labRegistry: this.deps.config.labRegistry,
+      logins,
+      engine: this.deps.engineUp() ? 'up' : 'down',
+      builder: this.deps.config.builder,
+      running: this.#running?.line ?? null,
+      context: this.state.currentContext,
+    };
+  }
+
+  resize(cols: number, rows: number): void {
+    this.cols = cols;
+    this.rows = rows;
+    this.output.write(this.#editor.resize(cols));
+  }
+
+  /** The page shows this Dockerfile for lesson `context`; `docker build .` now builds it. */
+  setContext(context: string, dockerfile: string): void {
+    const changed = this.state.currentContext !== context;
+    this.state.dockerfiles.set(context, dockerfile);
+    this.state.currentContext = context;
+    if (changed && this.#editor.reading && !this.#lineWaiter) {
+      // Redraw the prompt: it names the current context.
+      this.output.write('\r\x1b[2K');
+      this.output.write(this.#editor.start(this.#promptText()));
+    }
+    if (changed) this.#emitStatus();
+  }
+
+  /** Keystrokes from the page. */
+  input(data: string): void {
+    this.lastActivity = Date.now();
+    const {output, events} = this.#editor.feed(data);
+    this.output.write(output);
+    for (const ev of events) this.#onEditorEvent(ev);
+  }
+
+  /**
+   * A lesson block's Run: type `command` at the prompt as if the reader had,
+   * then run it. Returns false when a command is already running (or a prompt
+   * of one is waiting for an answer).
+   */
+  run(command: string, blockId: string, context?: {context: string; dockerfile: string}): boolean {
+    this.lastActivity = Date.now();
+    if (this.#running || this.#lineWaiter || !this.#editor.reading) return false;
+    if (context) this.setContext(context.context, context.dockerfile);
+    const line = command.replace(/[\r\n]+/g, ' ').trim();
+    // Ctrl-E, Ctrl-U: drop whatever the reader had half typed; then type the block's command.
+    const {output} = this.#editor.feed('\x05\x15');
+    this.output.write(output);
+    this.#pendingBlockId = blockId;
+    const typed = this.#editor.feed(line + '\r');
+    this.output.write(typed.output);
+    for (const ev of typed.events) this.#onEditorEvent(ev);
+    this.#pendingBlockId = undefined;
+    return true;
+  }
+
+  #pendingBlockId: string | undefined;
+
+  #onEditorEvent(ev: EditorEvent): void {
+    if (this.#lineWaiter) {
+      const waiter = this.#lineWaiter;
+      this.#lineWaiter = null;
+      if (ev.type === 'line') waiter(ev.line);
+      else if (ev.type === 'interrupt') waiter(null);
+      else this.#lineWaiter = waiter; // Ctrl-D at a login prompt: keep waiting
+      return;
+    }
+    if (this.#running) {
+      if (ev.type === 'interrupt') this.#running.abort.abort(new Error('interrupted'));
+      return;
+    }
+    switch (ev.type) {
+      case 'line':
+        void this.#execute(ev.line, this.#pendingBlockId);
+        break;
+      case 'interrupt':
+      case 'eof':
+        this.#prompt();
+        break;
+    }
+  }
+
+  async #execute(line: string, blockId?: string): Promise<void> {
+    const parsed = parseCommandLine(line);
+    if (parsed.ok && parsed.command.kind === 'empty') {
+      this.#prompt();
+      return;
+    }
+    const id = ++this.#commandCount;
+    const abort = new AbortController();
+    let finish!: () => void;
+    const running: Running = {id, line, blockId, abort, done: new Promise<void>((r) => (finish = r))};
+    this.#running = running;
+    this.#events?.commandStart({t: 'command-start', id, line, ...(blockId ? {blockId} : {})});
+    this.#emitStatus();
+    let exitCode: number;
+    const started = Date.now();
+    if (!parsed.ok) {
+      this.output.write(errorLine(parsed.message));
+      exitCode = parsed.exitCode;
+    } else {
+      const env = this.#commandEnv(abort.signal);
+      try {
+        exitCode = await runCommand(parsed.command, env);
+        if (abort.signal.aborted && exitCode === 0) exitCode = EXIT_INTERRUPTED;
+      } catch (err) {
+        // A bug, not the reader's fault: say so without internals, log the details.
+        this.log.error({err, command: parsed.command.kind}, 'command failed unexpectedly');
+        this.output.write(errorLine('internal error in the lab server (logged); the session is still usable'));
+        exitCode = 1;
+      }
+      this.log.info(
+        {event: 'command', command: parsed.command.kind, exitCode, ms: Date.now() - started},
+        'command finished',
+      );
+    }
+    this.#running = null;
+    finish();
+    if (this.#closed) return;
+    this.#events?.commandEnd({t: 'command-end', id, exitCode, ...(blockId ? {blockId} : {})});
+    this.#emitStatus();
+    this.#prompt();
+  }
+
+  #commandEnv(signal: AbortSignal): CommandEnv {
+    const budget = this.deps.config.limits.outputBytesPerCommand;
+    let written = 0;
+    let cut = false;
+    const session = this;
+    const terminal: Terminal = {
+      write: (text) => {
+        if (cut || !text) return;
+        written += text.length;
+        if (written > budget) {
+          cut = true;
+          this.output.write(
+            errorLine(`\r\noutput stopped: this command printed more than the lab's limit of ${Math.round(budget / 1024 / 1024)} MiB`),
+          );
+          this.#running?.abort.abort(new Error('output limit'));
+          return;
+        }
+        this.output.write(text);
+      },
+      room: () => this.output.room(),
+      readLine: (prompt, opts) => this.#readLine(prompt, opts?.echo ?? true, signal),
+      clear: () => this.output.write(this.#editor.clearScreen()),
+      get cols() {
+        return session.cols;
+      },
+    };
+    return {
+      term: terminal,
+      signal,
+      engine: this.deps.engine,
+      config: this.deps.config,
+      contexts: this.deps.contexts,
+      session: this.state,
+      log: this.log,
+    };
+  }
+
+  #readLine(prompt: string, echo: boolean, signal: AbortSignal): Promise<string | null> {
+    if (signal.aborted) return Promise.resolve(null);
+    return new Promise((resolve) => {
+      const onAbort = () => {
+        if (this.#lineWaiter === waiter) this.#lineWaiter = null;
+        resolve(null);
+      };
+      const waiter: LineWaiter = (line) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(line);
+      };
+      this.#lineWaiter = waiter;
+      signal.addEventListener('abort', onAbort, {once: true});
+      this.output.write(this.#editor.start(prompt, {echo, history: false}));
+    });
+  }
+
+  #promptText(): string {
+    const ctx = this.state.currentContext;
+    return `${bold(cyan('lab'))}${ctx ? dim(`:${ctx}`) : ''}$ `;
+  }
+
+  #prompt(): void {
+    if (this.#closed) return;
+    this.output.write(this.#editor.start(this.#promptText()));
+  }
+
+  #emitStatus(): void {
+    this.#events?.status(this.info());
+  }
+
+  /** The engine's state changed: tell the page (its blocks show it). */
+  engineChanged(): void {
+    this.#emitStatus();
+  }
+
+  /** End the session: stop its command, forget its credentials. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    const running = this.#running;
+    if (running) {
+      running.abort.abort(new Error('session closed'));
+      await running.done;
+    }
+    this.#lineWaiter?.(null);
+    this.state.logins.clear();
+    this.state.dockerfiles.clear();
+    this.output.close();
+    this.#events = null;
+  }
+}

@@ -1,0 +1,21 @@
+/** ANSI styling for terminal output, and the line ends xterm.js expects. */
+
+const wrap = (open: string) => (s: string) => `\x1b[${open}m${s}\x1b[0m`;
+
+export const red = wrap('31');
+export const green = wrap('32');
+export const yellow = wrap('33');
+export const blue = wrap('34');
+export const cyan = wrap('36');
+export const bold = wrap('1');
+export const dim = wrap('2');
+
+/** `\n` → `\r\n` (xterm.js does not return the carriage on a bare line feed). */
+export function crlf(s: string): string {
+  return s.replace(/\r?\n/g, '\r\n');
+}
+
+/** An error line as the lab prints it: red, ending the line. */
+export function errorLine(message: string): string {
+  return red(crlf(message)) + '\r\n';
+}

@@ -1,0 +1,56 @@
+/**
+ * What a runnable block sends. Shared by the remark plugin (which rejects
+ * blocks that could not run at build time) and the RunnableBlock component.
+ * Plain functions, no DOM.
+ */
+
+export type BlockKind = 'dockerfile' | 'shell';
+
+const LANG_KIND: Record<string, BlockKind> = {
+  dockerfile: 'dockerfile',
+  docker: 'dockerfile',
+  bash: 'shell',
+  sh: 'shell',
+  shell: 'shell',
+};
+
+/** Languages a `run` block may have. */
+export const RUNNABLE_LANGS = Object.keys(LANG_KIND);
+
+export function blockKind(lang: string | null | undefined): BlockKind | null {
+  return (lang && LANG_KIND[lang.toLowerCase()]) || null;
+}
+
+/** Same rule as the protocol's lesson context names (a folder under `lessons/`). */
+export const CONTEXT_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+/** Image references, allowing the `<registry>` / `<username>` placeholders. */
+export const TAG_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:/@<>-]{0,199}$/;
+
+/**
+ * The one command line of a shell block: backslash-newline continuations are
+ * joined, surrounding blank lines dropped. Returns an error string when the
+ * block does not hold exactly one command.
+ */
+export function shellCommandLine(code: string): {command: string} | {error: string} {
+  const joined = code.replace(/[ \t]*\\\r?\n[ \t]*/g, ' ');
+  const lines = joined
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
+  if (lines.length === 0) return {error: 'the block is empty'};
+  if (lines.length > 1) {
+    return {
+      error: `a runnable shell block must hold exactly one command line (found ${lines.length}; use "\\" to continue a long line, or split it into several blocks)`,
+    };
+  }
+  const [command] = lines as [string];
+  if (/^\$\s/.test(command)) return {error: 'remove the "$ " prompt from the command'};
+  if (command.startsWith('#')) return {error: 'the command line is a comment'};
+  return {command};
+}
+
+/** The command a Dockerfile block's Build button sends. */
+export function buildCommand(tag: string | undefined): string {
+  return tag ? `docker build -t ${tag} .` : 'docker build .';
+}

@@ -25,7 +25,7 @@ export function blockKind(lang: string | null | undefined): BlockKind | null {
 export const CONTEXT_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 /** Image references, allowing the `<registry>` / `<username>` placeholders. */
-export const TAG_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:/@<>-]{0,199}$/;
+export const TAG_PATTERN = /^[A-Za-z0-9<][A-Za-z0-9._:/@<>-]{0,199}$/;
 
 /**
  * The one command line of a shell block: backslash-newline continuations are

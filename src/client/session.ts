@@ -331,13 +331,22 @@ export class LabSessionClient {
   }
 
   /**
-   * Run a lesson block. `context` selects the lesson context first (its
-   * Dockerfile text is whatever `setContext` last registered for it).
+   * Run a lesson block. `context` selects the lesson context first: give the
+   * Dockerfile text with it (a Dockerfile block's Build), or just the name to
+   * use whatever `setContext` last registered for it (a shell block).
    * Returns false (and changes nothing) when not online.
    */
-  run(blockId: string, command: string, context?: string): boolean {
+  run(
+    blockId: string,
+    command: string,
+    context?: string | {context: string; dockerfile: string},
+  ): boolean {
     if (!this.isOnline()) return false;
     let ctx: {context: string; dockerfile: string} | undefined;
+    if (typeof context === 'object') {
+      this.contexts.set(context.context, context.dockerfile);
+      context = context.context;
+    }
     if (context) {
       const dockerfile = this.contexts.get(context);
       if (dockerfile !== undefined) {

@@ -1,0 +1,47 @@
+import {defineConfig} from '@playwright/test';
+
+/**
+ * Browser tests: Debian's Chromium (Playwright cannot download browsers here),
+ * the production build served by the real companion server, which drives the
+ * real engine and registry from scripts/lab-engine.sh (npm test starts them).
+ */
+const port = Number(process.env.LAB_E2E_PORT ?? 3100);
+
+export default defineConfig({
+  testDir: 'e2e',
+  outputDir: 'test-results',
+  fullyParallel: false,
+  workers: 1,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  timeout: 180_000,
+  expect: {timeout: 15_000},
+  reporter: [['list']],
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    viewport: {width: 1280, height: 900},
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+  },
+  webServer: {
+    command: 'npx tsx server/src/main.ts',
+    url: `http://127.0.0.1:${port}/companion/status`,
+    env: {...(process.env as Record<string, string>), LAB_PORT: String(port), LAB_LOG_LEVEL: process.env.LAB_LOG_LEVEL ?? 'warn'},
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+  },
+});

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# `npm test`: the whole suite against real parts — typecheck, unit tests, integration tests
+# against a real dockerd and registry, the production site build, and Playwright in Debian's Chromium.
+# Starts what it needs (idempotently) and stops what it started.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+scripts/ensure-deps.sh
+scripts/ensure-chromium.sh
+
+started_engine=0
+if ! scripts/lab-engine.sh status >/dev/null 2>&1; then started_engine=1; fi
+cleanup() {
+  if [[ $started_engine == 1 && -z ${LAB_KEEP_ENGINE:-} ]]; then scripts/lab-engine.sh down || true; fi
+}
+trap cleanup EXIT
+scripts/lab-engine.sh up
+eval "$(scripts/lab-engine.sh env)"
+
+step() { printf '\n=== %s\n' "$*"; }
+step "typecheck"
+npx tsc -p tsconfig.json --noEmit
+npx tsc -p server/tsconfig.json
+step "unit and integration tests (vitest)"
+npx vitest run
+step "production site build (broken links and anchors fail it)"
+npx docusaurus build
+step "browser tests (Playwright, Debian's Chromium)"
+npx playwright test

@@ -1,0 +1,57 @@
+/**
+ * scripts/lab-engine.sh: the engine it yields builds a tiny image, the
+ * registry accepts its push (with the lab's htpasswd user) and lists it, and
+ * a second `up` is fast. Uses the real docker CLI: this checks the script's
+ * engine and registry, not the lab's own terminal.
+ */
+import {execFileSync} from 'node:child_process';
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
+import {afterAll, expect, it} from 'vitest';
+import {labEnv, registryGet, ROOT, uniqueName} from './lab-env';
+
+const script = path.join(ROOT, 'scripts/lab-engine.sh');
+const dockerConfig = mkdtempSync(path.join(tmpdir(), 'lab-docker-config-'));
+const env = labEnv();
+const docker = (args: string[], input?: string) =>
+  execFileSync('docker', args, {
+    env: {...process.env, DOCKER_HOST: env.DOCKER_HOST, DOCKER_CONFIG: dockerConfig, DOCKER_BUILDKIT: '0'},
+    input,
+    encoding: 'utf8',
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+
+afterAll(() => rmSync(dockerConfig, {recursive: true, force: true}));
+
+it('a second `up` finds everything running and returns quickly', () => {
+  const started = performance.now();
+  execFileSync('bash', [script, 'up'], {stdio: 'pipe', env: {...process.env}});
+  const seconds = (performance.now() - started) / 1000;
+  console.log(`lab-engine.sh up (second run): ${seconds.toFixed(2)} s`);
+  expect(seconds).toBeLessThan(15);
+  const status = execFileSync('bash', [script, 'status'], {encoding: 'utf8', stdio: 'pipe'});
+  expect(status).toMatch(/^DOCKER_HOST=/m);
+});
+
+it('the engine builds a tiny image and the registry accepts its push and lists it', async () => {
+  const registry = env.LAB_REGISTRY ?? 'localhost:5000';
+  const repo = `${env.LAB_REGISTRY_USER ?? 'student'}/${uniqueName('script-check')}`;
+  const ctx = mkdtempSync(path.join(tmpdir(), 'lab-ctx-'));
+  try {
+    writeFileSync(path.join(ctx, 'Dockerfile'), 'FROM busybox\nRUN echo tiny > /tiny\n');
+    docker(['build', '-q', '-t', `${registry}/${repo}:1`, ctx]);
+    expect(() => docker(['push', `${registry}/${repo}:1`])).toThrow(/no basic auth credentials|unauthorized|authentication required/);
+    docker(['login', '-u', env.LAB_REGISTRY_USER ?? 'student', '--password-stdin', registry], env.LAB_REGISTRY_PASSWORD ?? 'docker-lab');
+    docker(['push', `${registry}/${repo}:1`]);
+    const catalog = (await (await registryGet('/v2/_catalog?n=1000')).json()) as {repositories: string[]};
+    expect(catalog.repositories).toContain(repo);
+  } finally {
+    rmSync(ctx, {recursive: true, force: true});
+  }
+});
+
+it('the base images the lessons use exist locally', () => {
+  expect(docker(['image', 'inspect', '-f', '{{.Id}}', 'busybox:latest']).trim()).toMatch(/^sha256:/);
+  expect(docker(['image', 'inspect', '-f', '{{.Id}}', 'debian:bookworm-slim']).trim()).toMatch(/^sha256:/);
+});

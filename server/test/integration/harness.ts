@@ -1,0 +1,192 @@
+/**
+ * Test harness: a real lab server (in this process, on a free port) against
+ * the real engine and registry that scripts/lab-engine.sh provides, and a
+ * real WebSocket client speaking the protocol.
+ */
+import path from 'node:path';
+import {Writable} from 'node:stream';
+import WebSocket from 'ws';
+import {startLab, type RunningLab} from '../../src/app';
+import {labEnv, ROOT} from './lab-env';
+import {loadConfig, type LabConfig} from '../../src/config';
+import {createLogger} from '../../src/log';
+import {
+  PROTOCOL_VERSION,
+  WS_PATH,
+  encode,
+  parseServerMessage,
+  type ClientMessage,
+  type CommandEndMessage,
+  type ServerMessage,
+  type SessionInfo,
+} from '../../../src/protocol';
+
+export interface TestLab {
+  lab: RunningLab;
+  config: LabConfig;
+  url: string;
+  /** Every log line the server wrote. */
+  logs: string[];
+  close(): Promise<void>;
+}
+
+export async function startTestLab(env: Record<string, string> = {}): Promise<TestLab> {
+  const e = labEnv();
+  const config = loadConfig(
+    {
+      DOCKER_HOST: e.DOCKER_HOST,
+      LAB_REGISTRY: e.LAB_REGISTRY ?? 'localhost:5000',
+      LAB_PORT: '0',
+      LAB_SITE_DIR: path.join(ROOT, '.lab/no-site'),
+      LAB_LESSONS_DIR: path.join(ROOT, 'server/test/fixtures/lessons'),
+      ...env,
+    },
+    ROOT,
+  );
+  const logs: string[] = [];
+  const destination = new Writable({
+    write(chunk, _enc, cb) {
+      logs.push(String(chunk));
+      cb();
+    },
+  });
+  const log = createLogger({level: 'debug', destination});
+  const lab = await startLab(config, log);
+  return {lab, config, logs, url: `ws://127.0.0.1:${lab.port}${WS_PATH}`, close: () => lab.close()};
+}
+
+/** Strip ANSI escape sequences (colours, cursor moves) from terminal text. */
+export function plain(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][0-9A-Za-z]|\x1b[=>]|\x07/g, '');
+}
+
+/** A page, as far as the protocol goes. */
+export class TestClient {
+  readonly messages: ServerMessage[] = [];
+  output = '';
+  lastSeq = 0;
+  session!: SessionInfo;
+  #ws: WebSocket;
+  #listeners = new Set<() => void>();
+  #autoAck: boolean;
+
+  private constructor(ws: WebSocket, autoAck: boolean) {
+    this.#ws = ws;
+    this.#autoAck = autoAck;
+    ws.on('message', (data) => {
+      const msg = parseServerMessage(String(data));
+      if (!msg) return;
+      this.messages.push(msg);
+      if (msg.t === 'output') {
+        if (msg.seq <= this.lastSeq) return; // a replayed chunk already drawn
+        if (msg.seq !== this.lastSeq + 1) throw new Error(`output seq ${msg.seq} after ${this.lastSeq}`);
+        this.lastSeq = msg.seq;
+        this.output += msg.data;
+        if (this.#autoAck) this.send({t: 'ack', seq: msg.seq});
+      }
+      if (msg.t === 'hello' || msg.t === 'status') this.session = msg.session;
+      for (const l of this.#listeners) l();
+    });
+    ws.on('close', () => {
+      for (const l of this.#listeners) l();
+    });
+  }
+
+  static async connect(
+    url: string,
+    opts: {resume?: {sessionId: string; lastSeq: number}; origin?: string; autoAck?: boolean; cols?: number} = {},
+  ): Promise<TestClient> {
+    const ws = new WebSocket(url, opts.origin ? {origin: opts.origin} : {});
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+      ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+    });
+    const client = new TestClient(ws, opts.autoAck ?? true);
+    client.send({t: 'hello', v: PROTOCOL_VERSION, cols: opts.cols ?? 120, rows: 30, ...(opts.resume ? {resume: opts.resume} : {})});
+    await client.waitFor((m) => m.t === 'hello' || (m.t === 'error' && m.code === 'no-session'));
+    return client;
+  }
+
+  get ws(): WebSocket {
+    return this.#ws;
+  }
+
+  get text(): string {
+    return plain(this.output);
+  }
+
+  send(msg: ClientMessage): void {
+    this.#ws.send(encode(msg));
+  }
+
+  sendRaw(data: string | Buffer): void {
+    this.#ws.send(data);
+  }
+
+  /** Wait until a received message matches (looking at those already received too). */
+  waitFor(pred: (m: ServerMessage) => boolean, timeoutMs = 60_000, from = 0): Promise<ServerMessage> {
+    return this.#until(() => this.messages.slice(from).find(pred), timeoutMs, 'message');
+  }
+
+  /** Wait until the terminal's plain text matches. */
+  waitForText(re: RegExp, timeoutMs = 60_000): Promise<string> {
+    return this.#until(() => (re.test(this.text) ? this.text : undefined), timeoutMs, `text ${re}`);
+  }
+
+  /** Type a line at the prompt and wait for its command to end. */
+  async type(line: string, timeoutMs = 120_000): Promise<CommandEndMessage> {
+    const from = this.messages.length;
+    this.send({t: 'input', data: `${line}\r`});
+    return (await this.waitFor((m) => m.t === 'command-end', timeoutMs, from)) as CommandEndMessage;
+  }
+
+  /** Press a block's Run button and wait for its command to end. */
+  async run(command: string, context?: {context: string; dockerfile: string}, timeoutMs = 120_000): Promise<CommandEndMessage> {
+    const from = this.messages.length;
+    const blockId = `block-${from}`;
+    this.send({t: 'run', blockId, command, ...(context ? {context} : {})});
+    return (await this.waitFor(
+      (m) => (m.t === 'command-end' && m.blockId === blockId) || (m.t === 'error' && m.code === 'busy'),
+      timeoutMs,
+      from,
+    )) as CommandEndMessage;
+  }
+
+  /** Output printed since a mark (`const mark = client.output.length`). */
+  since(mark: number): string {
+    return plain(this.output.slice(mark));
+  }
+
+  close(): void {
+    this.#ws.close();
+  }
+
+  #until<T>(probe: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const v = probe();
+        if (v !== undefined) {
+          cleanup();
+          resolve(v);
+        } else if (this.#ws.readyState === WebSocket.CLOSED) {
+          cleanup();
+          reject(new Error(`connection closed while waiting for ${what}; output:\n${this.text.slice(-2000)}`));
+        }
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(`timed out waiting for ${what}; output:\n${this.text.slice(-2000)}`));
+      }, timeoutMs);
+      const cleanup = () => {
+        clearTimeout(timer);
+        this.#listeners.delete(check);
+      };
+      this.#listeners.add(check);
+      check();
+    });
+  }
+}
+
+export {labEnv, registryGet, ROOT, uniqueName} from './lab-env';

@@ -1,0 +1,267 @@
+/**
+ * A lesson code block that runs in the lab terminal. Produced by the remark
+ * plugin `src/remark/runnable-blocks.ts` from ```` ```bash run ```` and
+ * ```` ```dockerfile run context="…" tag="…" ```` blocks.
+ *
+ * It renders the theme's CodeBlock (copy button, title, highlighting) with
+ * `<registry>`/`<username>` resolved, plus a bar with Run (shell) or Build
+ * (Dockerfile), Edit/Reset for Dockerfiles, and the state of the last run.
+ * What is shown and what is sent are the same text.
+ */
+import {useCallback, useEffect, useMemo, useRef, useState, type ReactNode} from 'react';
+import clsx from 'clsx';
+import CodeBlock from '@theme/CodeBlock';
+import DockerfileEditor from '@site/src/components/DockerfileEditor';
+import {blockKind, buildCommand, shellCommandLine} from '@site/src/client/blocks';
+import {hasPlaceholder} from '@site/src/client/placeholders';
+import {
+  useBlockRun,
+  useDockerfileEdit,
+  useEnsureConnected,
+  useLab,
+  useLabSession,
+  useLabUi,
+  useResolver,
+} from '@site/src/client/react';
+import styles from './styles.module.css';
+
+export interface Props {
+  /** Set by the remark plugin (file + line); derived from the content otherwise. */
+  blockId?: string;
+  lang: string;
+  code: string;
+  title?: string;
+  context?: string;
+  tag?: string;
+  /** Remaining meta for the code block (line highlights, showLineNumbers). */
+  meta?: string;
+}
+
+export type BlockStatusState = 'idle' | 'running' | 'ok' | 'error' | 'offline';
+
+/** Deterministic (hydration-safe) id when the plugin did not provide one. */
+function contentId(p: Props): string {
+  const s = `${p.lang}\u0000${p.context ?? ''}\u0000${p.code}`;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return `block-${(h >>> 0).toString(36)}`;
+}
+
+const CONTEXT_DEBOUNCE_MS = 400;
+
+export default function RunnableBlock(props: Props): ReactNode {
+  const {lang, code, title, context, tag, meta} = props;
+  const {client, ui} = useLab();
+  const {connection, session} = useLabSession();
+  const {registry} = useLabUi();
+  const resolve = useResolver();
+  const kind = blockKind(lang) ?? 'shell';
+  const isDockerfile = kind === 'dockerfile';
+  const blockId = props.blockId ?? contentId(props);
+  const run = useBlockRun(blockId);
+  const edit = useDockerfileEdit(isDockerfile ? context : undefined);
+
+  useEnsureConnected();
+  useEffect(() => ui.registerBlock(), [ui]);
+
+  // The text on screen: the reader's edit, else the lesson's (placeholders resolved).
+  const lessonText = useMemo(() => resolve(code), [resolve, code]);
+  const shownText = isDockerfile && edit.text !== null ? edit.text : lessonText;
+  const edited = isDockerfile && edit.text !== null && edit.text !== lessonText;
+  const editing = isDockerfile && edit.editing;
+
+  const command = useMemo(() => {
+    if (isDockerfile) return resolve(buildCommand(tag));
+    const line = shellCommandLine(code);
+    return resolve('command' in line ? line.command : code.trim());
+  }, [isDockerfile, resolve, tag, code]);
+
+  // Tell the server which Dockerfile this page shows, so a hand-typed `docker build .` builds it.
+  const firstContextSend = useRef(true);
+  useEffect(() => {
+    if (!isDockerfile || !context) return undefined;
+    const delay = firstContextSend.current ? 0 : CONTEXT_DEBOUNCE_MS;
+    firstContextSend.current = false;
+    const t = setTimeout(() => client.setContext(context, shownText), delay);
+    return () => clearTimeout(t);
+  }, [client, isDockerfile, context, shownText]);
+
+  const unresolved = hasPlaceholder(command) || (isDockerfile && hasPlaceholder(shownText));
+  const busyHere = run.state === 'pending' || run.state === 'running';
+  let state: BlockStatusState;
+  if (busyHere) state = 'running';
+  else if (connection === 'offline') state = 'offline';
+  else if (run.state === 'ok') state = 'ok';
+  else if (run.state === 'error') state = 'error';
+  else state = 'idle';
+  const canRun = connection === 'online' && !busyHere && !unresolved;
+
+  const onRun = useCallback(() => {
+    ui.openDock(false);
+    if (isDockerfile && context) client.run(blockId, command, {context, dockerfile: shownText});
+    else client.run(blockId, command, context);
+  }, [ui, client, blockId, command, context, isDockerfile, shownText]);
+
+  const setEditing = (on: boolean) => {
+    if (context) ui.setEdit(context, {editing: on});
+  };
+  const onEditChange = useCallback(
+    (text: string) => {
+      if (context) ui.setEdit(context, {text});
+    },
+    [ui, context],
+  );
+  const onReset = () => {
+    if (context) ui.setEdit(context, {text: null});
+  };
+
+  // Keyboard focus goes into the editor only when the reader clicked Edit in this visit.
+  const [focusEditor, setFocusEditor] = useState(false);
+
+  const codeBlock = (
+    <CodeBlock language={lang} title={title} metastring={meta}>
+      {shownText}
+    </CodeBlock>
+  );
+
+  return (
+    <div
+      className={clsx(styles.root, state === 'offline' && styles.offline)}
+      data-testid="runnable-block"
+      data-context={context}
+      data-lang={lang}
+      data-block-id={blockId}>
+      {editing ? (
+        <DockerfileEditor
+          value={shownText}
+          onChange={onEditChange}
+          title={title}
+          label={`${title ?? 'Dockerfile'} (editable)`}
+          fallback={codeBlock}
+          autoFocus={focusEditor}
+        />
+      ) : (
+        codeBlock
+      )}
+      <div className={styles.bar}>
+        <button
+          type="button"
+          className={clsx('button button--sm button--primary', styles.run)}
+          data-testid="run-button"
+          disabled={!canRun}
+          onClick={onRun}
+          title={canRun ? `Run in the lab terminal: ${command}` : undefined}>
+          <span aria-hidden="true">{isDockerfile ? '⚒' : '▶'}</span> {isDockerfile ? 'Build' : 'Run'}
+        </button>
+        {isDockerfile && (
+          <button
+            type="button"
+            className="button button--sm button--secondary"
+            data-testid="edit-button"
+            aria-pressed={editing}
+            onClick={() => {
+              setFocusEditor(!editing);
+              setEditing(!editing);
+            }}>
+            {editing ? 'Done' : 'Edit'}
+          </button>
+        )}
+        {isDockerfile && edited && (
+          <button
+            type="button"
+            className="button button--sm button--outline button--secondary"
+            data-testid="reset-button"
+            onClick={onReset}
+            title="Restore the lesson's Dockerfile">
+            Reset
+          </button>
+        )}
+        {isDockerfile && (
+          <code className={styles.command} title="What Build runs">
+            {command}
+          </code>
+        )}
+        {edited && <span className={styles.badge}>edited</span>}
+        <BlockStatus
+          state={state}
+          exitCode={run.exitCode}
+          message={run.message}
+          pending={run.state === 'pending'}
+          connection={connection}
+          unresolved={unresolved}
+          registry={registry}
+          engineDown={session?.engine === 'down'}
+          onRetry={() => client.retryNow()}
+        />
+      </div>
+    </div>
+  );
+}
+
+function BlockStatus(props: {
+  state: BlockStatusState;
+  exitCode?: number;
+  message?: string;
+  pending: boolean;
+  connection: string;
+  unresolved: boolean;
+  registry: string;
+  engineDown: boolean;
+  onRetry: () => void;
+}): ReactNode {
+  const {state, exitCode, message} = props;
+  let text: ReactNode = null;
+  let retry = false;
+  switch (state) {
+    case 'running':
+      text = (
+        <>
+          <span className={styles.spinner} aria-hidden="true" />
+          {props.pending ? 'Starting…' : 'Running…'}
+        </>
+      );
+      break;
+    case 'ok':
+      text = `✓ Succeeded (exit code ${exitCode ?? 0})`;
+      break;
+    case 'error':
+      text = exitCode !== undefined ? `✗ Failed: exit code ${exitCode}` : `✗ ${message ?? 'Failed'}`;
+      break;
+    case 'offline':
+      text = "Terminal offline — the companion server isn't running; you can still copy this block.";
+      retry = true;
+      break;
+    case 'idle':
+      if (props.unresolved) {
+        text =
+          props.registry === 'hub'
+            ? 'Log in to Docker Hub first (docker login) so <username> can be filled in, or switch to the lab registry in the terminal bar.'
+            : 'This block has a placeholder that cannot be filled in yet.';
+      } else if (message) text = message;
+      else if (props.connection === 'reconnecting') text = 'Reconnecting to the terminal…';
+      else if (props.connection === 'connecting') text = 'Connecting to the terminal…';
+      else if (props.engineDown) text = 'The Docker Engine is not answering: commands will fail until it is back.';
+      break;
+  }
+  return (
+    <span className={styles.statusWrap}>
+      <span
+        className={clsx(styles.status, styles[`status_${state}`])}
+        data-testid="block-status"
+        data-state={state}
+        data-exit-code={exitCode === undefined ? undefined : String(exitCode)}
+        role="status"
+        aria-live="polite">
+        {text}
+      </span>
+      {retry && (
+        <button type="button" className={clsx('clean-btn', styles.retry)} onClick={props.onRetry}>
+          Retry
+        </button>
+      )}
+    </span>
+  );
+}

@@ -1,4 +1,4 @@
-"""Print what PyTorch sees inside this container, and do a tiny computation."""
+"""What PyTorch sees in this container, and a tiny computation."""
 
 import platform
 

@@ -1,9 +1,30 @@
 /// <reference types="webpack-dev-server" />
 import {themes as prismThemes} from 'prism-react-renderer';
-import type {Config} from '@docusaurus/types';
+import type {Config, Plugin} from '@docusaurus/types';
 import type * as Preset from '@docusaurus/preset-classic';
+import runnableBlocks from './src/remark/runnable-blocks';
 
 // This runs in Node.js - Don't use client-side code here (browser APIs, JSX...)
+
+/**
+ * `docusaurus start` only: forward /companion (the lab server's WebSocket and
+ * status endpoint) to the companion server, so the page talks to it
+ * same-origin as it does in production (where the companion serves build/).
+ */
+function companionDevProxy(): Plugin {
+  const port = process.env.LAB_SERVER_PORT ?? '3001';
+  return {
+    name: 'companion-dev-proxy',
+    configureWebpack(_config, isServer) {
+      if (isServer || process.env.NODE_ENV !== 'development') return {};
+      return {
+        devServer: {
+          proxy: [{context: ['/companion'], target: `http://127.0.0.1:${port}`, ws: true}],
+        },
+      };
+    },
+  };
+}
 
 const config: Config = {
   title: 'Docker Lab',
@@ -34,6 +55,8 @@ const config: Config = {
       {
         docs: {
           sidebarPath: './sidebars.ts',
+          // ```bash run``` / ```dockerfile run context="…"``` → <RunnableBlock>
+          remarkPlugins: [[runnableBlocks, {lessonsDir: 'lessons'}]],
         },
         blog: false,
         theme: {
@@ -42,6 +65,8 @@ const config: Config = {
       } satisfies Preset.Options,
     ],
   ],
+
+  plugins: [companionDevProxy],
 
   themes: [
     [

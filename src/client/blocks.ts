@@ -22,7 +22,7 @@ export function blockKind(lang: string | null | undefined): BlockKind | null {
 }
 
 /** Same rule as the protocol's lesson context names (a folder under `lessons/`). */
-export const CONTEXT_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
+export {CONTEXT_NAME} from '../protocol';
 
 /** Image references, allowing the `<registry>` / `<username>` placeholders. */
 export const TAG_PATTERN = /^[A-Za-z0-9<][A-Za-z0-9._:/@<>-]{0,199}$/;

@@ -16,7 +16,7 @@ import {
   type ReactNode,
 } from 'react';
 import {WS_PATH} from '../protocol';
-import {LabSessionClient, type BlockRun, type SessionSnapshot} from './session';
+import {LabSessionClient, type BlockRun, type SessionSnapshot, type SocketLike} from './session';
 import {INITIAL_UI, LabUi, NO_EDIT, type DockerfileEdit, type UiState} from './ui';
 import {DEFAULT_LAB_REGISTRY, resolvePlaceholders, type ResolveOptions} from './placeholders';
 
@@ -51,7 +51,8 @@ export function LabProvider({children}: {children: ReactNode}): ReactNode {
   const [lab] = useState<Lab>(() => ({
     client: new LabSessionClient({
       url: socketUrl,
-      createSocket: (url) => new WebSocket(url),
+      // The browser's WebSocket has the shape of SocketLike; its handler types are just narrower.
+      createSocket: (url) => new WebSocket(url) as unknown as SocketLike,
     }),
     ui: new LabUi(),
   }));

@@ -316,13 +316,25 @@ export class LabSessionClient {
   }
 
   /**
-   * The page shows this Dockerfile for `context` (a Dockerfile block appeared
-   * or its text changed). Sent now if online, and again after each reconnect.
+   * The reader is looking at (or editing) this Dockerfile for `context`: it
+   * becomes the session's current context, so a hand-typed `docker build .`
+   * builds it. Sent now if online, and again after each reconnect.
    */
   setContext(context: string, dockerfile: string): void {
     this.contexts.set(context, dockerfile);
     this.currentContext = context;
     this.sendContext();
+  }
+
+  /**
+   * A Dockerfile block for `context` is on the page (or its text changed)
+   * without being the one the reader looks at: remember its text; it becomes
+   * the current context only if there is none yet, and is re-sent if it is.
+   */
+  noteContext(context: string, dockerfile: string): void {
+    this.contexts.set(context, dockerfile);
+    if (this.currentContext === null) this.currentContext = context;
+    if (this.currentContext === context) this.sendContext();
   }
 
   /** The Dockerfile text last registered for `context`, if any. */
@@ -443,8 +455,8 @@ export class LabSessionClient {
       this.pendingRun = null;
     }
     this.attempts += 1;
-    const wasOnline = this.snapshot.connection === 'online';
-    if (wasOnline) this.writeLocal(noticeLine('Connection lost. Reconnecting…'));
+    // No note in the terminal here: the server owns the prompt line, and a resume continues it.
+    // The dock header shows the connection state.
     this.update({
       connection: this.everOnline
         ? this.attempts >= this.opts.reconnectingAttempts
@@ -536,7 +548,7 @@ export class LabSessionClient {
         this.update({session: msg.session});
         break;
       case 'error':
-        this.onError(msg.code, msg.message);
+        this.onError(msg.code, msg.message, msg.blockId);
         break;
       case 'pong':
         break;
@@ -580,7 +592,7 @@ export class LabSessionClient {
     this.schedulePing();
   }
 
-  private onError(code: ErrorCode, message: string): void {
+  private onError(code: ErrorCode, message: string, forBlock?: string): void {
     if (code === 'no-session' || code === 'expired') {
       // Expired, or the server restarted: start over, and say so.
       this.startFreshSession(true);
@@ -592,9 +604,9 @@ export class LabSessionClient {
       return;
     }
     this.update({lastError: {code, message}});
-    const blockId = this.pendingRun;
+    const blockId = forBlock ?? this.pendingRun;
     if (blockId) {
-      this.pendingRun = null;
+      if (this.pendingRun === blockId) this.pendingRun = null;
       this.setBlock(blockId, {
         state: 'error',
         code,

@@ -11,6 +11,7 @@
  *
  * Registered in `docusaurus.config.ts` under `presets.classic.docs.remarkPlugins`.
  */
+import {existsSync, statSync} from 'node:fs';
 import path from 'node:path';
 import type {Code, Parent, Root} from 'mdast';
 import type {MdxJsxAttribute, MdxJsxFlowElement} from 'mdast-util-mdx-jsx';
@@ -218,15 +219,35 @@ function displayPath(file: {path?: string; cwd?: string} | undefined): string | 
   return rel && !rel.startsWith('..') ? rel : file.path;
 }
 
-export default function runnableBlocks() {
+export interface RunnableBlocksOptions {
+  /**
+   * When set, every `context="name"` must be a folder `<lessonsDir>/name`
+   * (relative to the site, e.g. `lessons`), or the build fails.
+   */
+  lessonsDir?: string;
+}
+
+function isDirectory(p: string): boolean {
+  return existsSync(p) && statSync(p).isDirectory();
+}
+
+export default function runnableBlocks(options: RunnableBlocksOptions = {}) {
   return (tree: Root, file?: {path?: string; cwd?: string}): void => {
     const where = displayPath(file);
+    const lessons = options.lessonsDir
+      ? path.resolve(file?.cwd ?? process.cwd(), options.lessonsDir)
+      : null;
     visit(tree, 'code', (node: Code, index, parent: Parent | undefined) => {
       if (!parent || index === undefined || !isRunnableMeta(node.meta)) return;
       const line = node.position?.start.line;
       let props: RunnableProps;
       try {
         props = parseRunnable(node);
+        if (lessons && props.context && !isDirectory(path.join(lessons, props.context))) {
+          throw new MetaSyntaxError(
+            `context="${props.context}" has no lesson folder: expected ${path.join(options.lessonsDir!, props.context)}/`,
+          );
+        }
       } catch (e) {
         if (!(e instanceof MetaSyntaxError)) throw e;
         const at = `${where ?? '<unknown file>'}:${line ?? '?'}:${node.position?.start.column ?? '?'}`;

@@ -316,6 +316,23 @@ describe('LabSessionClient: blocks', () => {
     expect(client.getSnapshot().blocks.b2).toEqual({state: 'ok', exitCode: 0});
   });
 
+  it('keeps noted contexts without switching, and switches on setContext', () => {
+    const {client, last, online} = setup();
+    online();
+    client.noteContext('hello', 'FROM busybox\n');
+    client.noteContext('pytorch', 'FROM debian\n'); // not current: only remembered
+    expect(last().frames('context').map((f) => f.context)).toEqual(['hello']);
+    client.setContext('pytorch', 'FROM debian\n');
+    client.noteContext('pytorch', 'FROM debian:12\n'); // current: re-sent
+    expect(last().frames('context').map((f) => `${f.context}:${f.dockerfile.trim()}`)).toEqual([
+      'hello:FROM busybox',
+      'pytorch:FROM debian',
+      'pytorch:FROM debian:12',
+    ]);
+    client.run('b', 'docker build .', 'hello');
+    expect(last().frames('run')[0]?.context).toEqual({context: 'hello', dockerfile: 'FROM busybox\n'});
+  });
+
   it('shows busy on the block that asked', () => {
     const {client, last, online} = setup();
     online();

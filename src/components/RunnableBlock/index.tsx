@@ -79,15 +79,38 @@ export default function RunnableBlock(props: Props): ReactNode {
     return resolve('command' in line ? line.command : code.trim());
   }, [isDockerfile, resolve, tag, code]);
 
-  // Tell the server which Dockerfile this page shows, so a hand-typed `docker build .` builds it.
-  const firstContextSend = useRef(true);
+  // Tell the server which Dockerfile the page shows, so a hand-typed `docker build .` builds it:
+  // known from the start, current once scrolled into view or edited (debounced while typing).
+  const rootRef = useRef<HTMLDivElement>(null);
+  const shownRef = useRef(shownText);
+  const mountedContext = useRef(false);
+  const isEdit = edit.text !== null;
   useEffect(() => {
+    shownRef.current = shownText;
     if (!isDockerfile || !context) return undefined;
-    const delay = firstContextSend.current ? 0 : CONTEXT_DEBOUNCE_MS;
-    firstContextSend.current = false;
-    const t = setTimeout(() => client.setContext(context, shownText), delay);
+    if (!mountedContext.current) {
+      mountedContext.current = true;
+      client.noteContext(context, shownText);
+      return undefined;
+    }
+    const t = setTimeout(() => {
+      if (isEdit) client.setContext(context, shownText);
+      else client.noteContext(context, shownText);
+    }, CONTEXT_DEBOUNCE_MS);
     return () => clearTimeout(t);
-  }, [client, isDockerfile, context, shownText]);
+  }, [client, isDockerfile, context, shownText, isEdit]);
+  useEffect(() => {
+    const el = rootRef.current;
+    if (!isDockerfile || !context || !el || typeof IntersectionObserver === 'undefined') return undefined;
+    const io = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((e) => e.isIntersecting)) client.setContext(context, shownRef.current);
+      },
+      {threshold: 0.25},
+    );
+    io.observe(el);
+    return () => io.disconnect();
+  }, [client, isDockerfile, context]);
 
   const unresolved = hasPlaceholder(command) || (isDockerfile && hasPlaceholder(shownText));
   const busyHere = run.state === 'pending' || run.state === 'running';
@@ -129,6 +152,7 @@ export default function RunnableBlock(props: Props): ReactNode {
 
   return (
     <div
+      ref={rootRef}
       className={clsx(styles.root, state === 'offline' && styles.offline)}
       data-testid="runnable-block"
       data-context={context}

@@ -18,9 +18,16 @@ function fixtureFile(name: string): VFile {
   return new VFile({path: p, cwd: siteDir, value: readFileSync(p, 'utf8')});
 }
 
-async function transform(name: string): Promise<{markdown: string; tree: Root}> {
+async function transform(
+  name: string,
+  options?: Parameters<typeof runnableBlocks>[0],
+): Promise<{markdown: string; tree: Root}> {
   const file = fixtureFile(name);
-  const processor = unified().use(remarkParse).use(remarkMdx).use(runnableBlocks).use(remarkStringify);
+  const processor = unified()
+    .use(remarkParse)
+    .use(remarkMdx)
+    .use(runnableBlocks, options)
+    .use(remarkStringify);
   const tree = await processor.run(processor.parse(file), file);
   return {markdown: processor.stringify(tree as Root, file), tree: tree as Root};
 }
@@ -112,6 +119,24 @@ describe('runnable-blocks remark plugin', () => {
       expect(error!.message).toMatchSnapshot();
     });
   }
+});
+
+describe('lesson folder check (lessonsDir option)', () => {
+  const lessonsDir = 'src/remark/__tests__/__fixtures__/lessons';
+  it('accepts a context with a folder', async () => {
+    const {tree} = await transform('dockerfile-build.md', {lessonsDir});
+    expect(elements(tree)).toHaveLength(1);
+  });
+  it('fails on a context without a folder, naming file and line', async () => {
+    const error = await transform('unknown-context.md', {lessonsDir}).then(
+      () => null,
+      (e: unknown) => e as Error,
+    );
+    expect(error?.message).toContain('src/remark/__tests__/__fixtures__/unknown-context.md:3:1');
+    expect(error?.message).toContain(
+      'context="no-such-lesson" has no lesson folder: expected src/remark/__tests__/__fixtures__/lessons/no-such-lesson/',
+    );
+  });
 });
 
 describe('meta parsing', () => {

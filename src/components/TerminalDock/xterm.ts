@@ -1,0 +1,229 @@
+/**
+ * The xterm.js side of the dock. Only ever loaded with `import()` by
+ * `./index.tsx` when the dock is first opened, so a lesson page that is only
+ * read never fetches xterm. Everything here needs a DOM; the session logic it
+ * talks to (`LabSessionClient`) does not.
+ */
+import {Terminal, type ITheme} from '@xterm/xterm';
+import {FitAddon} from '@xterm/addon-fit';
+import '@xterm/xterm/css/xterm.css';
+import type {LabSessionClient} from '@site/src/client/session';
+
+export interface TerminalController {
+  fit(): void;
+  clear(): void;
+  focus(): void;
+  setScreenReader(on: boolean): void;
+  /** 'webgl' or 'dom' (for the header's tooltip and for tests). */
+  renderer(): 'webgl' | 'dom';
+  dispose(): void;
+}
+
+const DARK: ITheme = {
+  background: '#1b1b1d',
+  foreground: '#e3e3e3',
+  cursor: '#25c2a0',
+  cursorAccent: '#1b1b1d',
+  selectionBackground: 'rgba(37, 194, 160, 0.35)',
+};
+
+/** GitHub's light terminal colours: xterm's default palette is made for dark backgrounds. */
+const LIGHT: ITheme = {
+  background: '#f6f8fa',
+  foreground: '#1c1e21',
+  cursor: '#2e8555',
+  cursorAccent: '#f6f8fa',
+  selectionBackground: 'rgba(46, 133, 85, 0.25)',
+  black: '#24292f',
+  red: '#cf222e',
+  green: '#116329',
+  yellow: '#4d2d00',
+  blue: '#0969da',
+  magenta: '#8250df',
+  cyan: '#1b7c83',
+  white: '#6e7781',
+  brightBlack: '#57606a',
+  brightRed: '#a40e26',
+  brightGreen: '#1a7f37',
+  brightYellow: '#633c01',
+  brightBlue: '#218bff',
+  brightMagenta: '#a475f9',
+  brightCyan: '#3192aa',
+  brightWhite: '#8c959f',
+};
+
+function currentTheme(): ITheme {
+  return document.documentElement.dataset.theme === 'dark' ? DARK : LIGHT;
+}
+
+/** The whole buffer as plain text: wrapped rows joined, trailing spaces and blank ends trimmed. */
+export function bufferText(term: Terminal): string {
+  const buf = term.buffer.active;
+  const lines: string[] = [];
+  for (let i = 0; i < buf.length; i++) {
+    const line = buf.getLine(i);
+    if (!line) continue;
+    const text = line.translateToString(false);
+    if (line.isWrapped && lines.length > 0) lines[lines.length - 1] += text;
+    else lines.push(text);
+  }
+  return lines
+    .map((l) => l.trimEnd())
+    .join('\n')
+    .trim();
+}
+
+function copyText(text: string): void {
+  if (!text) return;
+  const fallback = () => {
+    const ta = document.createElement('textarea');
+    ta.value = text;
+    ta.setAttribute('readonly', '');
+    ta.style.position = 'fixed';
+    ta.style.opacity = '0';
+    document.body.appendChild(ta);
+    ta.select();
+    try {
+      document.execCommand('copy');
+    } finally {
+      ta.remove();
+    }
+  };
+  if (navigator.clipboard?.writeText) navigator.clipboard.writeText(text).catch(fallback);
+  else fallback();
+}
+
+function webgl2Available(): boolean {
+  try {
+    return !!document.createElement('canvas').getContext('webgl2');
+  } catch {
+    return false;
+  }
+}
+
+export function mountTerminal(
+  el: HTMLElement,
+  options: {client: LabSessionClient; screenReader: boolean},
+): TerminalController {
+  const {client} = options;
+  const mono = getComputedStyle(document.documentElement)
+    .getPropertyValue('--ifm-font-family-monospace')
+    .trim();
+  const term = new Terminal({
+    fontFamily: mono || 'monospace',
+    fontSize: 13,
+    lineHeight: 1.15,
+    scrollback: 5000,
+    cursorBlink: true,
+    screenReaderMode: options.screenReader,
+    theme: currentTheme(),
+    rightClickSelectsWord: false,
+  });
+  const fit = new FitAddon();
+  term.loadAddon(fit);
+  term.open(el);
+
+  // Renderer: WebGL when the browser has it, else (or when its context is lost) xterm's DOM renderer.
+  let renderer: 'webgl' | 'dom' = 'dom';
+  let disposed = false;
+  let webgl: {dispose(): void} | null = null;
+  if (webgl2Available()) {
+    import('@xterm/addon-webgl')
+      .then(({WebglAddon}) => {
+        if (disposed) return;
+        try {
+          const addon = new WebglAddon();
+          addon.onContextLoss(() => {
+            addon.dispose();
+            webgl = null;
+            renderer = 'dom';
+            el.dataset.renderer = renderer;
+          });
+          term.loadAddon(addon);
+          webgl = addon;
+          renderer = 'webgl';
+        } catch {
+          renderer = 'dom';
+        }
+        el.dataset.renderer = renderer;
+      })
+      .catch(() => {
+        /* stay on the DOM renderer */
+      });
+  }
+  el.dataset.renderer = renderer;
+
+  const doFit = () => {
+    if (disposed || el.offsetWidth === 0 || el.offsetHeight === 0) return;
+    try {
+      fit.fit();
+    } catch {
+      /* not measurable yet */
+    }
+  };
+  let frame = 0;
+  const ro = new ResizeObserver(() => {
+    cancelAnimationFrame(frame);
+    frame = requestAnimationFrame(doFit);
+  });
+  ro.observe(el);
+  doFit();
+
+  const subs = [
+    term.onResize(({cols, rows}) => client.resize(cols, rows)),
+    term.onData((data) => {
+      client.input(data);
+    }),
+  ];
+  client.resize(term.cols, term.rows);
+  const detach = client.attachSink({write: (data, drawn) => term.write(data, drawn)});
+
+  // Light / dark: Docusaurus flips <html data-theme>.
+  const themeObserver = new MutationObserver(() => {
+    term.options.theme = currentTheme();
+  });
+  themeObserver.observe(document.documentElement, {attributes: true, attributeFilter: ['data-theme']});
+
+  // Ctrl-Shift-C copies the selection; Ctrl-Shift-V lets the browser fire its paste event (xterm pastes it).
+  term.attachCustomKeyEventHandler((e) => {
+    if (e.type !== 'keydown' || !e.ctrlKey || !e.shiftKey || e.altKey || e.metaKey) return true;
+    if (e.code === 'KeyC') {
+      if (term.hasSelection()) copyText(term.getSelection());
+      e.preventDefault();
+      return false;
+    }
+    if (e.code === 'KeyV') return false;
+    return true;
+  });
+  // Right click with a selection copies it (like most terminals); without one the browser menu opens.
+  const onContextMenu = (e: MouseEvent) => {
+    if (!term.hasSelection()) return;
+    e.preventDefault();
+    copyText(term.getSelection());
+  };
+  el.addEventListener('contextmenu', onContextMenu);
+
+  window.__labTerminalText = () => bufferText(term);
+
+  return {
+    fit: doFit,
+    clear: () => term.clear(),
+    focus: () => term.focus(),
+    setScreenReader(on) {
+      term.options.screenReaderMode = on;
+    },
+    renderer: () => renderer,
+    dispose() {
+      disposed = true;
+      cancelAnimationFrame(frame);
+      ro.disconnect();
+      themeObserver.disconnect();
+      el.removeEventListener('contextmenu', onContextMenu);
+      detach();
+      for (const s of subs) s.dispose();
+      webgl?.dispose();
+      term.dispose();
+      window.__labTerminalText = () => '';
+    },
+  };
+}

@@ -2,6 +2,8 @@ import {defineConfig} from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // One engine, one registry: integration files run one after another (unit files are few and fast).
+    fileParallelism: false,
     projects: [
       {
         test: {
@@ -17,8 +19,6 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 120_000,
-          // One engine, one registry: integration files run one after another.
-          fileParallelism: false,
         },
       },
     ],

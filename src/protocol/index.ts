@@ -154,6 +154,8 @@ export interface ErrorMessage {
   t: 'error';
   code: ErrorCode;
   message: string;
+  /** Set when the error answers a block's `run`. */
+  blockId?: string;
 }
 
 export type ErrorCode =
@@ -181,7 +183,8 @@ export type ServerMessage =
 
 // ---------------------------------------------------------------- validation
 
-const CONTEXT_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
+/** A lesson context's name: the folder `lessons/<name>/`. */
+export const CONTEXT_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 export class ProtocolError extends Error {
   constructor(

@@ -67,7 +67,7 @@ export const push: Handler<Push> = async (cmd, env) => {
     const message = progress.error.message;
     const hint = hubUnreachableHint(ref.domain, message, config.labRegistry);
     if (hint) term.write(hint);
-    else if (/unauthorized|authentication required|denied/i.test(message) && !auth) {
+    else if (/unauthorized|authentication required|denied|no basic auth/i.test(message) && !auth) {
       const loginTarget = server.startsWith('https://index.docker.io') ? '' : ` ${server}`;
       term.write(yellow(`You are not logged in to ${ref.domain}: run docker login${loginTarget} first.`) + '\r\n');
     }

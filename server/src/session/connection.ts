@@ -59,8 +59,9 @@ export function handleConnection(ws: WebSocket, manager: SessionManager, log: Lo
     manager.attached(s);
     if (resumed) s.resize(msg.cols, msg.rows);
     send({t: 'hello', v: PROTOCOL_VERSION, resumed, lastSeq: s.output.lastSeq, session: s.info()});
-    s.setEvents(events);
+    // Output first: a command-end the page missed (sent by setEvents) must follow the output it ends.
     s.output.attach(sink, msg.resume?.lastSeq ?? 0);
+    s.setEvents(events);
     s.log.info({event: resumed ? 'connection-resumed' : 'connection'}, 'page connected');
   };
 
@@ -87,7 +88,12 @@ export function handleConnection(ws: WebSocket, manager: SessionManager, log: Lo
         break;
       case 'run':
         if (session.busy || !session.run(msg.command, msg.blockId, msg.context)) {
-          send({t: 'error', code: 'busy', message: 'a command is still running: wait for it or press Ctrl-C'});
+          send({
+            t: 'error',
+            code: 'busy',
+            message: 'a command is still running: wait for it or press Ctrl-C',
+            blockId: msg.blockId,
+          });
         }
         break;
       case 'ack':

@@ -92,9 +92,16 @@ export class Session {
     this.#prompt();
   }
 
+  /** Attach the page's event sink; a command-end it missed while away is delivered now. */
   setEvents(events: SessionEvents | null): void {
     this.#events = events;
+    if (events && this.#missedEnd) {
+      events.commandEnd(this.#missedEnd);
+      this.#missedEnd = null;
+    }
   }
+
+  #missedEnd: CommandEndMessage | null = null;
 
   info(): SessionInfo {
     const logins: Record<string, string> = {};
@@ -195,6 +202,8 @@ export class Session {
     let finish!: () => void;
     const running: Running = {id, line, blockId, abort, done: new Promise<void>((r) => (finish = r))};
     this.#running = running;
+    this.output.flush(); // the typed line reaches the page before the command's start frame
+    this.#missedEnd = null;
     this.#events?.commandStart({t: 'command-start', id, line, ...(blockId ? {blockId} : {})});
     this.#emitStatus();
     let exitCode: number;
@@ -221,7 +230,10 @@ export class Session {
     this.#running = null;
     finish();
     if (this.#closed) return;
-    this.#events?.commandEnd({t: 'command-end', id, exitCode, ...(blockId ? {blockId} : {})});
+    this.output.flush(); // every byte of the command's output precedes its end frame
+    const end: CommandEndMessage = {t: 'command-end', id, exitCode, ...(blockId ? {blockId} : {})};
+    if (this.#events) this.#events.commandEnd(end);
+    else this.#missedEnd = end;
     this.#emitStatus();
     this.#prompt();
   }

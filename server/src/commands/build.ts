@@ -2,6 +2,7 @@ import type {Command} from '../cli/commands';
 import {jsonMessages} from '../engine/json-stream';
 import {ContextError} from '../lessons/context';
 import {BuildOutput} from '../render/build';
+import {sendingContextLine} from '../render/classic';
 import {errorLine, red} from '../terminal/style';
 import {formatDuration, withDeadline} from './deadline';
 import {sessionLabels} from './ownership';
@@ -54,8 +55,14 @@ export const build: Handler<Build> = async (cmd, env) => {
   }
 
   const deadline = withDeadline(env.signal, config.limits.buildMs);
-  const out = new BuildOutput({builder: config.builder, cols: term.cols});
+  // Updates are merged over 100 ms as the CLI's printer does; the ticker flushes what a quiet step holds back.
+  const out = new BuildOutput({builder: config.builder, cols: term.cols, rateLimitMs: 100});
+  const ticker = setInterval(() => {
+    const held = out.tick();
+    if (held && !cmd.quiet) term.write(held);
+  }, 150);
   let buildId: string | null = null;
+  if (config.builder === 'classic' && !cmd.quiet) term.write(sendingContextLine(packed.bytes));
   try {
     const started = await env.engine.build({
       context: packed.stream,
@@ -89,6 +96,7 @@ export const build: Handler<Build> = async (cmd, env) => {
     return EXIT_INTERRUPTED;
   } finally {
     deadline.clear();
+    clearInterval(ticker);
   }
   term.write(out.finish());
   if (out.error) {

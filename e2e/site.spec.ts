@@ -1,6 +1,7 @@
 import {readdirSync} from 'node:fs';
 import path from 'node:path';
 import {expect, test} from '@playwright/test';
+import {switchColorMode} from './lab';
 
 const lessonFiles = readdirSync(path.join(__dirname, '../docs')).filter((f) => /\.mdx?$/.test(f));
 
@@ -31,7 +32,7 @@ test('the landing page leads into the guide', async ({page}) => {
 
 test('offline search finds "Dockerfile"', async ({page}) => {
   await page.goto('/docs');
-  const search = page.getByRole('combobox').or(page.locator('input[type="search"]')).first();
+  const search = page.getByRole('textbox', {name: 'Search'});
   await search.click();
   await search.fill('Dockerfile');
   const hits = page.locator('[role=listbox] [role=option]');
@@ -45,6 +46,7 @@ test('dark mode toggles', async ({page}) => {
   await page.goto('/docs');
   const html = page.locator('html');
   await expect(html).toHaveAttribute('data-theme', 'light');
-  await page.getByRole('button', {name: /dark mode|light mode|system mode|color mode/i}).first().click();
+  await switchColorMode(page, 'dark');
   await expect(html).toHaveAttribute('data-theme', 'dark');
+  await switchColorMode(page, 'light');
 });

@@ -129,9 +129,8 @@ export class Session {
     this.state.dockerfiles.set(context, dockerfile);
     this.state.currentContext = context;
     if (changed && this.#editor.reading && !this.#lineWaiter) {
-      // Redraw the prompt: it names the current context.
-      this.output.write('\r\x1b[2K');
-      this.output.write(this.#editor.start(this.#promptText()));
+      // Redraw the prompt (it names the current context), keeping what the reader has typed.
+      this.output.write(this.#editor.setPrompt(this.#promptText()));
     }
     if (changed) this.#emitStatus();
   }
@@ -191,8 +190,13 @@ export class Session {
     }
   }
 
-  async #execute(line: string, blockId?: string): Promise<void> {
-    const parsed = parseCommandLine(line);
+  async #execute(typed: string, blockId?: string): Promise<void> {
+    const parsed = parseCommandLine(typed);
+    // A line that may hold a password (`docker login -p …`) is refused by the parser; keep it out of
+    // history, frames and logs as well.
+    const sensitive = !parsed.ok && parsed.sensitive === true;
+    if (sensitive) this.#editor.forgetLastHistoryEntry();
+    const line = sensitive ? 'docker login (line hidden: it may hold a password)' : typed;
     if (parsed.ok && parsed.command.kind === 'empty') {
       this.#prompt();
       return;

@@ -6,6 +6,7 @@
  */
 import {Terminal, type ITheme} from '@xterm/xterm';
 import {FitAddon} from '@xterm/addon-fit';
+import {Unicode11Addon} from '@xterm/addon-unicode11';
 import '@xterm/xterm/css/xterm.css';
 import type {LabSessionClient} from '@site/src/client/session';
 
@@ -118,10 +119,20 @@ export function mountTerminal(
     screenReaderMode: options.screenReader,
     theme: currentTheme(),
     rightClickSelectsWord: false,
+    // `term.unicode` (for the Unicode 11 widths) is a proposed API.
+    allowProposedApi: true,
   });
   const fit = new FitAddon();
   term.loadAddon(fit);
+  // Unicode 11 widths (emoji and CJK take two columns), as the server's line editor counts them.
+  term.loadAddon(new Unicode11Addon());
+  term.unicode.activeVersion = '11';
   term.open(el);
+  // The host shows around the character grid: give it the terminal's own background.
+  const paintHost = () => {
+    el.style.backgroundColor = term.options.theme?.background ?? '';
+  };
+  paintHost();
 
   // Renderer: WebGL when the browser has it, else (or when its context is lost) xterm's DOM renderer.
   let renderer: 'webgl' | 'dom' = 'dom';
@@ -181,6 +192,7 @@ export function mountTerminal(
   // Light / dark: Docusaurus flips <html data-theme>.
   const themeObserver = new MutationObserver(() => {
     term.options.theme = currentTheme();
+    paintHost();
   });
   themeObserver.observe(document.documentElement, {attributes: true, attributeFilter: ['data-theme']});
 

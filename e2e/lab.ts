@@ -1,0 +1,68 @@
+/** Helpers for the browser tests: the docked terminal and the runnable blocks. */
+import {expect, type Locator, type Page} from '@playwright/test';
+
+/** The terminal's whole buffer as plain text (through the test hook the dock installs). */
+export function terminalText(page: Page): Promise<string> {
+  return page.evaluate(() => (window as unknown as {__labTerminalText?: () => string}).__labTerminalText?.() ?? '');
+}
+
+/** Wait until the terminal's text matches; returns it. */
+export async function waitForTerminal(page: Page, re: RegExp, timeout = 120_000): Promise<string> {
+  let text = '';
+  await expect
+    .poll(async () => {
+      text = await terminalText(page);
+      return re.test(text);
+    }, {timeout, message: `terminal text matching ${re}`})
+    .toBe(true);
+  return text;
+}
+
+/** The runnable block whose code contains `text` (and optionally of a context and language). */
+export function block(page: Page, text: string | RegExp, opts: {context?: string; lang?: string} = {}): Locator {
+  let sel = '[data-testid="runnable-block"]';
+  if (opts.context) sel += `[data-context="${opts.context}"]`;
+  if (opts.lang) sel += `[data-lang="${opts.lang}"]`;
+  return page.locator(sel).filter({has: page.locator('pre', {hasText: text})}).first();
+}
+
+/**
+ * The same block, located by its stable id: the text filter of `block()` no
+ * longer matches once the editor replaces the code (editing a Dockerfile).
+ */
+export async function pinnedBlock(page: Page, text: string | RegExp, opts: {context?: string; lang?: string} = {}): Promise<Locator> {
+  const id = await block(page, text, opts).getAttribute('data-block-id');
+  expect(id).toBeTruthy();
+  return page.locator(`[data-testid="runnable-block"][data-block-id="${id}"]`);
+}
+
+/** Go to a lesson through the sidebar, as a reader does. */
+export async function openFromSidebar(page: Page, label: RegExp): Promise<void> {
+  await page.locator('.theme-doc-sidebar-menu a', {hasText: label}).first().click();
+  await expect(page.locator('article h1')).toBeVisible();
+}
+
+/** Click the colour-mode toggle until the page is in `mode` (it cycles light / dark / system). */
+export async function switchColorMode(page: Page, mode: 'light' | 'dark'): Promise<void> {
+  const toggle = page.getByRole('button', {name: /switch between dark and light mode/i});
+  for (let i = 0; i < 3; i++) {
+    if ((await page.locator('html').getAttribute('data-theme')) === mode) return;
+    await toggle.click();
+  }
+  await expect(page.locator('html')).toHaveAttribute('data-theme', mode);
+}
+
+/** Click a block's Run/Build and wait until it reports an exit status; returns the status element. */
+export async function runBlock(b: Locator, expectState: 'ok' | 'error' | 'running' = 'ok', timeout = 180_000): Promise<Locator> {
+  await b.scrollIntoViewIfNeeded();
+  await b.getByTestId('run-button').click();
+  const status = b.getByTestId('block-status');
+  await expect(status).toHaveAttribute('data-state', expectState, {timeout});
+  return status;
+}
+
+/** Type into the terminal as a reader would (focus it first). */
+export async function typeInTerminal(page: Page, text: string): Promise<void> {
+  await page.getByTestId('lab-terminal').click();
+  await page.keyboard.type(text);
+}

@@ -1,0 +1,756 @@
+/**
+ * The prompt's line editor: a pure state machine between xterm.js key data
+ * (`onData`) and the bytes to write back to the terminal. No I/O, no timers.
+ *
+ * Keys (readline/emacs style):
+ *   printable text         insert at the cursor (a paste inserts all of it at once)
+ *   Backspace (DEL, ^H)    delete before the cursor        Delete (ESC[3~)  delete under the cursor
+ *   ^D                     `eof` on an empty line (the editor keeps reading), ignored otherwise
+ *   Left/Right, ^B/^F      move by one character           Alt-B/F, Ctrl-Left/Right  move by word
+ *   Home/End, ^A/^E        start/end of line               (ESC[H ESC[F ESCOH ESCOF ESC[1~ ESC[4~ ESC[7~ ESC[8~)
+ *   Up/Down, ^P/^N         history                         ^U/^K  kill to start/end    ^W  kill word back
+ *   Alt-D, Alt-Backspace   kill word forward/back          ^Y  yank the last kill
+ *   Enter (CR, LF, CRLF)   emit `line`                     ^C  emit `interrupt`        ^L  clear screen
+ * Unknown escape sequences (CSI with parameters, SS3, OSC/DCS strings, Alt+key)
+ * are swallowed whole. Control characters are never inserted or echoed.
+ *
+ * After a `line` or `interrupt` event the editor stops reading, and the rest of
+ * that feed() is dropped: type-ahead while a command runs is ignored (the lab
+ * has no job control to hand it to), and so is everything after the first line
+ * of a multi-line paste, so a pasted script never runs line after line.
+ * While not reading, feed() only reports Ctrl-C (so the caller can cancel the
+ * running command); everything else is ignored.
+ *
+ * Rendering. The prompt is assumed to start at column 0. xterm.js does not move
+ * the cursor back across a soft wrap with CUB, so cursor moves go by row and
+ * column (CUU/CUD, CR + CUF), and any edit other than typing or Backspace at
+ * the end of a row redraws: up to the prompt's first row (ESC[nA, CR), ESC[J,
+ * prompt + text, then the cursor placed by row and column.
+ * When the text ends exactly at the last column the terminal is in its
+ * "pending wrap" state; a space + CR moves the cursor to the next row (keeping
+ * the row a soft-wrapped continuation, so it copies and reflows as one line).
+ * resize() relies on xterm.js's default `reflowCursorLine: false`: the rows
+ * holding the cursor are not reflowed, so the old row count still leads back
+ * to the prompt.
+ *
+ * Widths: one column per code point, two for East Asian wide/fullwidth and
+ * emoji presentation characters, none for combining marks and format
+ * characters (Unicode 11 rules, as xterm.js's unicode11 addon uses). With
+ * xterm.js's default Unicode 6 widths, emoji are one column and lines holding
+ * emoji would be misplaced.
+ */
+
+export type EditorEvent = {type: 'line'; line: string} | {type: 'interrupt'} | {type: 'eof'};
+
+export interface EditorOptions {
+  cols: number;
+  /** Lines kept for Up/Down. Default 500. */
+  historySize?: number;
+}
+
+/** Longest line, in UTF-16 code units; further input rings the bell. */
+export const MAX_LINE_LENGTH = 4096;
+
+const ESC = '\x1b';
+const CSI = '\x1b[';
+const BELL = '\x07';
+const CLEAR_SCREEN = '\x1b[H\x1b[2J\x1b[3J';
+
+/** A base character with any zero-width characters that follow it. */
+interface Cluster {
+  text: string;
+  width: number;
+}
+
+interface Pos {
+  row: number;
+  col: number;
+}
+
+export class LineEditor {
+  #cols: number;
+  readonly #historySize: number;
+  readonly #history: string[] = [];
+  /** Index into #history being shown; #history.length is the new line. */
+  #historyPos = 0;
+  /** Edited versions of history lines (and of the new line), kept while navigating. */
+  #drafts = new Map<number, string>();
+
+  #reading = false;
+  #echo = true;
+  #recordHistory = true;
+  #prompt = '';
+  #promptWidths: number[] = [];
+  #buf: Cluster[] = [];
+  #length = 0; // UTF-16 length of the line
+  #cursor = 0; // index into #buf
+  #kill = '';
+  /** Input was refused during this feed(). */
+  #bell = false;
+
+  /** Where the terminal cursor is, relative to the prompt's first cell. */
+  #screen: Pos = {row: 0, col: 0};
+
+  constructor(opts: EditorOptions) {
+    this.#cols = sanitizeCols(opts.cols);
+    this.#historySize = Math.max(0, opts.historySize ?? 500);
+  }
+
+  get reading(): boolean {
+    return this.#reading;
+  }
+
+  /** The line typed so far. */
+  get line(): string {
+    return this.#buf.map((c) => c.text).join('');
+  }
+
+  /** The cursor, as a UTF-16 offset into `line`. */
+  get cursor(): number {
+    let n = 0;
+    for (let i = 0; i < this.#cursor; i++) n += this.#buf[i]!.text.length;
+    return n;
+  }
+
+  /**
+   * Shows `prompt` (one line, no CR/LF; ANSI colour codes are fine) and starts
+   * reading a line. `echo: false` (passwords) shows nothing typed and keeps no
+   * history; `history: false` keeps no history. If a line was already being
+   * read, its prompt and text are erased first and the text is discarded.
+   */
+  start(prompt: string, opts: {echo?: boolean; history?: boolean} = {}): string {
+    const erase = this.#reading ? this.#eraseOutput() : '';
+    this.#reading = true;
+    this.#echo = opts.echo ?? true;
+    this.#recordHistory = this.#echo && (opts.history ?? true);
+    this.#setPrompt(prompt);
+    this.#setLine('');
+    this.#historyPos = this.#history.length;
+    this.#drafts.clear();
+    return erase + this.#paint();
+  }
+
+  /** Replaces the prompt while reading, keeping the typed text; returns the redraw. */
+  setPrompt(prompt: string): string {
+    if (!this.#reading) {
+      this.#setPrompt(prompt);
+      return '';
+    }
+    const erase = this.#eraseOutput();
+    this.#setPrompt(prompt);
+    return erase + this.#paint();
+  }
+
+  /** Drops the most recent history entry (e.g. a line that held a password). */
+  forgetLastHistoryEntry(): void {
+    this.#history.pop();
+    this.#historyPos = Math.min(this.#historyPos, this.#history.length);
+    this.#drafts.clear();
+  }
+
+  /** The history, oldest first (a copy). */
+  get history(): readonly string[] {
+    return [...this.#history];
+  }
+
+  feed(data: string): {output: string; events: EditorEvent[]} {
+    const events: EditorEvent[] = [];
+    if (!this.#reading) {
+      for (const ch of data) if (ch === '\x03') events.push({type: 'interrupt'});
+      return {output: '', events};
+    }
+    let out = '';
+    this.#bell = false;
+    let i = 0;
+    while (i < data.length && this.#reading) {
+      const ch = data[i]!;
+      const code = ch.charCodeAt(0);
+      if (ch === ESC) {
+        const seq = readEscape(data, i);
+        i = seq.end;
+        out += this.#onKey(seq.key, events);
+        continue;
+      }
+      if (code < 0x20 || code === 0x7f) {
+        i++;
+        if (ch === '\r' && data[i] === '\n') i++;
+        out += this.#onKey(controlKey(ch), events);
+        continue;
+      }
+      if (code >= 0x80 && code <= 0x9f) {
+        i++; // C1 controls: never inserted
+        continue;
+      }
+      // A run of printable text (typing or a paste) is inserted in one go.
+      let j = i;
+      while (j < data.length) {
+        const c = data.charCodeAt(j);
+        if (c < 0x20 || c === 0x7f || (c >= 0x80 && c <= 0x9f)) break;
+        j++;
+      }
+      out += this.#insert(data.slice(i, j));
+      i = j;
+    }
+    // One bell per feed, however much input was refused.
+    if (this.#bell) out += BELL;
+    return {output: out, events};
+  }
+
+  /** The terminal now has `cols` columns; redraws the line being read. */
+  resize(cols: number): string {
+    const next = sanitizeCols(cols);
+    if (next === this.#cols) return '';
+    // The rows holding the cursor are not reflowed by xterm.js (reflowCursorLine
+    // is off by default), so the old #screen.row still leads back to the prompt.
+    const erase = this.#reading ? this.#eraseOutput() : '';
+    this.#cols = next;
+    return this.#reading ? erase + this.#paint() : '';
+  }
+
+  /** Clears the screen and scrollback; redraws the prompt and line if reading. */
+  clearScreen(): string {
+    return CLEAR_SCREEN + (this.#reading ? this.#paint() : '');
+  }
+
+  // ---------------------------------------------------------------- keys
+
+  #onKey(key: Key, events: EditorEvent[]): string {
+    switch (key) {
+      case 'enter':
+        return this.#accept(events);
+      case 'interrupt': {
+        const out = this.#moveToEnd() + '^C\r\n';
+        this.#reading = false;
+        this.#drafts.clear();
+        events.push({type: 'interrupt'});
+        return out;
+      }
+      case 'eof-or-delete':
+        if (this.#buf.length === 0) {
+          events.push({type: 'eof'});
+          return '';
+        }
+        return '';
+      case 'clear':
+        return this.clearScreen();
+      case 'backspace':
+        return this.#backspace();
+      case 'delete':
+        return this.#cursor < this.#buf.length ? this.#edit(this.#cursor, this.#cursor + 1, '', this.#cursor) : '';
+      case 'left':
+        return this.#moveCursor(this.#cursor - 1);
+      case 'right':
+        return this.#moveCursor(this.#cursor + 1);
+      case 'home':
+        return this.#moveCursor(0);
+      case 'end':
+        return this.#moveCursor(this.#buf.length);
+      case 'word-left':
+        return this.#moveCursor(this.#wordStart(this.#cursor));
+      case 'word-right':
+        return this.#moveCursor(this.#wordEnd(this.#cursor));
+      case 'up':
+        return this.#recall(this.#historyPos - 1);
+      case 'down':
+        return this.#recall(this.#historyPos + 1);
+      case 'kill-start':
+        return this.#killRange(0, this.#cursor);
+      case 'kill-end':
+        return this.#killRange(this.#cursor, this.#buf.length);
+      case 'kill-word-back': {
+        let start = this.#cursor;
+        while (start > 0 && isSpace(this.#buf[start - 1]!.text)) start--;
+        while (start > 0 && !isSpace(this.#buf[start - 1]!.text)) start--;
+        return this.#killRange(start, this.#cursor);
+      }
+      case 'kill-word-back-alnum':
+        return this.#killRange(this.#wordStart(this.#cursor), this.#cursor);
+      case 'kill-word-forward':
+        return this.#killRange(this.#cursor, this.#wordEnd(this.#cursor));
+      case 'yank':
+        return this.#kill === '' ? '' : this.#insert(this.#kill);
+      case 'ignore':
+        return '';
+    }
+  }
+
+  #accept(events: EditorEvent[]): string {
+    const line = this.line;
+    const out = this.#moveToLastRow() + '\r\n';
+    this.#reading = false;
+    if (this.#recordHistory && line.trim() !== '' && line !== this.#history[this.#history.length - 1]) {
+      this.#history.push(line);
+      if (this.#history.length > this.#historySize) {
+        this.#history.splice(0, this.#history.length - this.#historySize);
+      }
+    }
+    this.#drafts.clear();
+    this.#historyPos = this.#history.length;
+    events.push({type: 'line', line});
+    return out;
+  }
+
+  #recall(pos: number): string {
+    if (!this.#recordHistory || pos < 0 || pos > this.#history.length || pos === this.#historyPos) return '';
+    this.#drafts.set(this.#historyPos, this.line);
+    this.#historyPos = pos;
+    this.#setLine(this.#drafts.get(pos) ?? this.#history[pos] ?? '');
+    return this.#redraw();
+  }
+
+  #backspace(): string {
+    if (this.#cursor === 0) return '';
+    const at = this.#cursor - 1;
+    const removed = this.#buf[at]!;
+    // Fast path: deleting at the end of the line, within the cursor's row.
+    if (this.#echo && this.#cursor === this.#buf.length && removed.width > 0) {
+      const start = this.#posOf(at);
+      if (start.row === this.#screen.row && start.col > 0 && start.col === this.#screen.col - removed.width) {
+        this.#buf.pop();
+        this.#length -= removed.text.length;
+        this.#cursor--;
+        this.#screen = start;
+        return `${CSI}${removed.width}D${CSI}K`;
+      }
+    }
+    return this.#edit(at, at + 1, '', at);
+  }
+
+  #killRange(from: number, to: number): string {
+    if (from >= to) return '';
+    this.#kill = this.#buf
+      .slice(from, to)
+      .map((c) => c.text)
+      .join('');
+    return this.#edit(from, to, '', from);
+  }
+
+  /** Inserts printable text at the cursor, as far as the length limit allows. */
+  #insert(text: string): string {
+    let room = MAX_LINE_LENGTH - this.#length;
+    let accepted = '';
+    for (const ch of text) {
+      if (ch.length > room) {
+        this.#bell = true;
+        break;
+      }
+      accepted += ch;
+      room -= ch.length;
+    }
+    if (accepted === '') return '';
+    const added = toClusters(accepted);
+    // Fast path: typing at the end of a line, staying on the cursor's row.
+    const addedWidth = added.reduce((w, c) => w + c.width, 0);
+    const atEnd = this.#cursor === this.#buf.length;
+    const joinsPrevious = added[0]!.width === 0 && this.#buf.length > 0;
+    if (this.#echo && atEnd && !joinsPrevious && added.every((c) => c.width > 0)) {
+      const end = this.#posOf(this.#buf.length);
+      if (end.row === this.#screen.row && end.col === this.#screen.col && end.col + addedWidth < this.#cols) {
+        this.#buf.push(...added);
+        this.#length += accepted.length;
+        this.#cursor = this.#buf.length;
+        this.#screen = {row: end.row, col: end.col + addedWidth};
+        return accepted;
+      }
+    }
+    const before = this.#buf.slice(0, this.#cursor).map((c) => c.text).join('');
+    const after = this.#buf.slice(this.#cursor).map((c) => c.text).join('');
+    const prefix = toClusters(before + accepted);
+    this.#setLine(before + accepted + after);
+    // Place the cursor after the inserted text (clusters may have merged).
+    this.#cursor = Math.min(prefix.length, this.#buf.length);
+    return this.#redraw();
+  }
+
+  /** Replaces clusters [from, to) with `text`, sets the cursor, redraws. */
+  #edit(from: number, to: number, text: string, cursor: number): string {
+    const line =
+      this.#buf.slice(0, from).map((c) => c.text).join('') + text + this.#buf.slice(to).map((c) => c.text).join('');
+    this.#setLine(line);
+    this.#cursor = Math.min(cursor, this.#buf.length);
+    return this.#redraw();
+  }
+
+  /** Redraws prompt and line after an edit (nothing while not echoing: the screen shows no text). */
+  #redraw(): string {
+    return this.#echo ? this.#eraseOutput() + this.#paint() : '';
+  }
+
+  #moveCursor(index: number): string {
+    const target = Math.max(0, Math.min(index, this.#buf.length));
+    if (target === this.#cursor) return '';
+    this.#cursor = target;
+    if (!this.#echo) return '';
+    const pos = this.#posOf(target);
+    // After a text that fills its last row the cursor belongs on the row below,
+    // which may not exist yet (CUD does not scroll): paint() makes it.
+    if (pos.row > lastCellRow(this.#widths(), this.#cols)) return this.#redraw();
+    return this.#moveTo(pos);
+  }
+
+  #wordStart(from: number): number {
+    let i = from;
+    while (i > 0 && !isWordChar(this.#buf[i - 1]!.text)) i--;
+    while (i > 0 && isWordChar(this.#buf[i - 1]!.text)) i--;
+    return i;
+  }
+
+  #wordEnd(from: number): number {
+    let i = from;
+    while (i < this.#buf.length && !isWordChar(this.#buf[i]!.text)) i++;
+    while (i < this.#buf.length && isWordChar(this.#buf[i]!.text)) i++;
+    return i;
+  }
+
+  // ---------------------------------------------------------------- state
+
+  #setPrompt(prompt: string): void {
+    this.#prompt = prompt;
+    this.#promptWidths = [];
+    for (const ch of stripEscapes(prompt)) this.#promptWidths.push(charWidth(ch.codePointAt(0)!));
+  }
+
+  #setLine(text: string): void {
+    this.#buf = toClusters(text);
+    this.#length = text.length;
+    this.#cursor = this.#buf.length;
+  }
+
+  // ---------------------------------------------------------------- rendering
+
+  /**
+   * Cell widths in screen order: the prompt's, then the line's (nothing when
+   * not echoing), and how many of them belong to the prompt.
+   */
+  #widths(): number[] {
+    const line = this.#echo ? this.#buf.map((c) => c.width) : [];
+    return [...this.#promptWidths, ...line];
+  }
+
+  /** Where the cursor sits when it is before cluster `index` (index = length: after the text). */
+  #posOf(index: number): Pos {
+    const widths = this.#widths();
+    const k = this.#echo ? this.#promptWidths.length + index : this.#promptWidths.length;
+    return layout(widths, this.#cols, k);
+  }
+
+  /** Moves the cursor after the text, onto a row of its own if the text fills its last row. */
+  #moveToEnd(): string {
+    const end = this.#posOf(this.#buf.length);
+    const widths = this.#widths();
+    const pending = layout(widths, this.#cols, widths.length, false).col >= this.#cols;
+    if (!pending || (this.#screen.row === end.row && this.#screen.col === end.col)) return this.#moveTo(end);
+    // The row after a full last row may not exist yet (CUD does not scroll): make it with a newline.
+    const out = this.#moveToLastRow() + '\r\n';
+    this.#screen = end;
+    return out;
+  }
+
+  /** Moves the terminal cursor from #screen to `to` (both inside the drawn text). */
+  #moveTo(to: Pos): string {
+    let out = '';
+    const from = this.#screen;
+    if (to.row < from.row) out += `${CSI}${from.row - to.row}A`;
+    else if (to.row > from.row) out += `${CSI}${to.row - from.row}B`;
+    if (to.row === from.row && to.col < from.col) out += `${CSI}${from.col - to.col}D`;
+    else if (to.row === from.row && to.col > from.col) out += `${CSI}${to.col - from.col}C`;
+    else if (to.row !== from.row && to.col !== from.col) out += '\r' + (to.col > 0 ? `${CSI}${to.col}C` : '');
+    this.#screen = to;
+    return out;
+  }
+
+  /** Before Enter: to the last row of the text, so "\r\n" starts a fresh row below it. */
+  #moveToLastRow(): string {
+    const widths = this.#widths();
+    const last = lastCellRow(widths, this.#cols);
+    if (last === this.#screen.row) return '';
+    const out =
+      last < this.#screen.row ? `${CSI}${this.#screen.row - last}A` : `${CSI}${last - this.#screen.row}B`;
+    this.#screen = {row: last, col: this.#screen.col};
+    return out;
+  }
+
+  /** Erases the prompt and line from the screen; the cursor ends at the prompt's start. */
+  #eraseOutput(): string {
+    const up = this.#screen.row > 0 ? `${CSI}${this.#screen.row}A` : '';
+    this.#screen = {row: 0, col: 0};
+    return `${up}\r${CSI}J`;
+  }
+
+  /** Draws prompt + line from the prompt's first cell and places the cursor. */
+  #paint(): string {
+    const text = this.#echo ? this.line : '';
+    let out = this.#prompt + text;
+    const widths = this.#widths();
+    const end = layout(widths, this.#cols, widths.length, false);
+    const target = this.#posOf(this.#cursor);
+    if (end.col >= this.#cols) {
+      // Pending wrap: the cursor is on the last column until something is printed.
+      if (target.row > end.row) {
+        out += ' \r';
+        this.#screen = {row: end.row + 1, col: 0};
+        return out;
+      }
+      // Leave that state with an explicit column (from it, printing would wrap first).
+      if (target.row < end.row) out += `${CSI}${end.row - target.row}A`;
+      out += '\r' + (target.col > 0 ? `${CSI}${target.col}C` : '');
+      this.#screen = target;
+      return out;
+    }
+    this.#screen = end;
+    out += this.#moveTo(target);
+    return out;
+  }
+}
+
+// ------------------------------------------------------------------ layout
+
+function sanitizeCols(cols: number): number {
+  return Number.isFinite(cols) ? Math.max(2, Math.floor(cols)) : 80;
+}
+
+/**
+ * The cell where the k-th entry of `widths` starts (k = widths.length: where
+ * the next character would go). As xterm.js: a character that does not fit on
+ * the row wraps whole to the next one; zero-width ones stay with the previous.
+ * With `normalize` a position past the last column becomes the next row's start.
+ */
+function layout(widths: number[], cols: number, k: number, normalize = true): Pos {
+  let row = 0;
+  let col = 0;
+  for (let i = 0; i < k; i++) {
+    const w = widths[i]!;
+    if (w === 0) continue;
+    if (col + w > cols) {
+      row++;
+      col = 0;
+    }
+    col += w;
+  }
+  // A wide character that starts here may wrap: the cursor shows where it will be drawn.
+  const next = widths[k];
+  if (normalize && (col >= cols || (next !== undefined && next > 0 && col + next > cols))) {
+    return {row: row + 1, col: 0};
+  }
+  return {row, col};
+}
+
+/** The row of the last drawn cell (0 when nothing is drawn). */
+function lastCellRow(widths: number[], cols: number): number {
+  let row = 0;
+  let col = 0;
+  for (const w of widths) {
+    if (w === 0) continue;
+    if (col + w > cols) {
+      row++;
+      col = 0;
+    }
+    col += w;
+  }
+  return row;
+}
+
+// ------------------------------------------------------------------ input decoding
+
+type Key =
+  | 'enter'
+  | 'interrupt'
+  | 'eof-or-delete'
+  | 'clear'
+  | 'backspace'
+  | 'delete'
+  | 'left'
+  | 'right'
+  | 'home'
+  | 'end'
+  | 'word-left'
+  | 'word-right'
+  | 'up'
+  | 'down'
+  | 'kill-start'
+  | 'kill-end'
+  | 'kill-word-back'
+  | 'kill-word-back-alnum'
+  | 'kill-word-forward'
+  | 'yank'
+  | 'ignore';
+
+function controlKey(ch: string): Key {
+  switch (ch) {
+    case '\r':
+    case '\n':
+      return 'enter';
+    case '\x03':
+      return 'interrupt';
+    case '\x04':
+      return 'eof-or-delete';
+    case '\x0c':
+      return 'clear';
+    case '\x7f':
+    case '\b':
+      return 'backspace';
+    case '\x01':
+      return 'home';
+    case '\x05':
+      return 'end';
+    case '\x02':
+      return 'left';
+    case '\x06':
+      return 'right';
+    case '\x10':
+      return 'up';
+    case '\x0e':
+      return 'down';
+    case '\x15':
+      return 'kill-start';
+    case '\x0b':
+      return 'kill-end';
+    case '\x17':
+      return 'kill-word-back';
+    case '\x19':
+      return 'yank';
+    default:
+      return 'ignore'; // Tab (no completion here) and the other controls
+  }
+}
+
+/** Reads the escape sequence starting at data[i] (an ESC); returns the key and where it ends. */
+function readEscape(data: string, i: number): {key: Key; end: number} {
+  const next = data[i + 1];
+  if (next === undefined) return {key: 'ignore', end: i + 1}; // the Escape key
+  if (next === '[') {
+    let j = i + 2;
+    const paramStart = j;
+    while (j < data.length && isBetween(data.charCodeAt(j), 0x30, 0x3f)) j++;
+    const params = data.slice(paramStart, j);
+    while (j < data.length && isBetween(data.charCodeAt(j), 0x20, 0x2f)) j++;
+    const final = data[j];
+    if (final === undefined || !isBetween(final.charCodeAt(0), 0x40, 0x7e)) {
+      return {key: 'ignore', end: j}; // cut short or malformed: swallow what was read
+    }
+    return {key: csiKey(params, final), end: j + 1};
+  }
+  if (next === 'O') {
+    const final = data[i + 2];
+    if (final === undefined) return {key: 'ignore', end: i + 2};
+    const key: Key =
+      ({A: 'up', B: 'down', C: 'right', D: 'left', H: 'home', F: 'end'} as Record<string, Key>)[final] ?? 'ignore';
+    return {key, end: i + 2 + (isBetween(final.charCodeAt(0), 0x20, 0x7e) ? 1 : 0)};
+  }
+  if (next === ']' || next === 'P' || next === '_' || next === '^' || next === 'X') {
+    // OSC / DCS / APC / PM / SOS string (e.g. a terminal's reply): up to BEL or ESC \.
+    let j = i + 2;
+    while (j < data.length) {
+      if (data[j] === BELL) return {key: 'ignore', end: j + 1};
+      if (data[j] === ESC) return {key: 'ignore', end: data[j + 1] === '\\' ? j + 2 : j};
+      j++;
+    }
+    return {key: 'ignore', end: j};
+  }
+  if (next === '\x7f' || next === '\b') return {key: 'kill-word-back-alnum', end: i + 2};
+  const code = next.charCodeAt(0);
+  if (code < 0x20 || next === ESC) return {key: 'ignore', end: i + 1}; // a lone ESC
+  // Alt+key (ESC + character).
+  const alt = String.fromCodePoint(data.codePointAt(i + 1)!);
+  const key: Key = ({b: 'word-left', f: 'word-right', d: 'kill-word-forward'} as Record<string, Key>)[alt] ?? 'ignore';
+  return {key, end: i + 1 + alt.length};
+}
+
+function csiKey(params: string, final: string): Key {
+  const mods = params.split(';')[1];
+  const word = mods === '3' || mods === '5'; // Alt or Ctrl
+  switch (final) {
+    case 'A':
+      return 'up';
+    case 'B':
+      return 'down';
+    case 'C':
+      return word ? 'word-right' : 'right';
+    case 'D':
+      return word ? 'word-left' : 'left';
+    case 'H':
+      return 'home';
+    case 'F':
+      return 'end';
+    case '~':
+      switch (params.split(';')[0]) {
+        case '1':
+        case '7':
+          return 'home';
+        case '4':
+        case '8':
+          return 'end';
+        case '3':
+          return 'delete';
+        default:
+          return 'ignore'; // Insert, PageUp/Down, F-keys, bracketed-paste marks
+      }
+    default:
+      return 'ignore';
+  }
+}
+
+function isBetween(c: number, lo: number, hi: number): boolean {
+  return c >= lo && c <= hi;
+}
+
+function isSpace(s: string): boolean {
+  return s === ' ';
+}
+
+function isWordChar(s: string): boolean {
+  return /^[\p{L}\p{N}_]/u.test(s);
+}
+
+// ------------------------------------------------------------------ text and widths
+
+/** Removes escape sequences (CSI, OSC, two-byte ESC x) and control characters from a prompt. */
+function stripEscapes(s: string): string {
+  return s
+    .replace(/\x1b\[[0-?]*[ -/]*[@-~]/g, '')
+    .replace(/\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?/g, '')
+    .replace(/\x1b[@-_]/g, '')
+    .replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
+}
+
+function toClusters(text: string): Cluster[] {
+  const out: Cluster[] = [];
+  for (const ch of text) {
+    const w = charWidth(ch.codePointAt(0)!);
+    const last = out[out.length - 1];
+    if (w === 0 && last !== undefined) {
+      last.text += ch;
+    } else {
+      out.push({text: ch, width: w});
+    }
+  }
+  return out;
+}
+
+const ZERO_WIDTH = /^[\p{Mn}\p{Me}\p{Cf}]$/u;
+const EMOJI_PRESENTATION = /^\p{Emoji_Presentation}$/u;
+/** East Asian Wide and Fullwidth blocks (condensed). */
+const WIDE_RANGES: ReadonlyArray<readonly [number, number]> = [
+  [0x1100, 0x115f], [0x2329, 0x232a], [0x2e80, 0x303e], [0x3041, 0x33ff], [0x3400, 0x4dbf],
+  [0x4e00, 0x9fff], [0xa000, 0xa4cf], [0xa960, 0xa97f], [0xac00, 0xd7a3], [0xf900, 0xfaff],
+  [0xfe10, 0xfe19], [0xfe30, 0xfe6f], [0xff00, 0xff60], [0xffe0, 0xffe6], [0x16fe0, 0x16fe4],
+  [0x17000, 0x18cff], [0x1b000, 0x1b2ff], [0x1f200, 0x1f2ff], [0x20000, 0x2fffd], [0x30000, 0x3fffd],
+];
+
+/** Terminal columns of one code point: 0, 1 or 2 (controls: 0). */
+export function charWidth(cp: number): 0 | 1 | 2 {
+  if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) return 0;
+  if (cp < 0x300) return 1;
+  const ch = String.fromCodePoint(cp);
+  if (ZERO_WIDTH.test(ch) || (cp >= 0x1160 && cp <= 0x11ff)) return 0;
+  if (EMOJI_PRESENTATION.test(ch)) return 2;
+  for (const [lo, hi] of WIDE_RANGES) if (cp >= lo && cp <= hi) return 2;
+  return 1;
+}
+
+/** Terminal columns of a string, ignoring escape sequences. */
+export function textWidth(s: string): number {
+  let w = 0;
+  for (const ch of stripEscapes(s)) w += charWidth(ch.codePointAt(0)!);
+  return w;
+}

@@ -4,6 +4,8 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 stamp=node_modules/.package-lock.json
 if [[ ! -f $stamp || package-lock.json -nt $stamp ]]; then
-  echo "[deps] npm ci" >&2
-  npm ci --no-audit --no-fund --loglevel=error
+  # Not `npm ci`: some optional platform packages of @swc/html (other OSes) are missing from the
+  # registry this lab reaches, and npm ci refuses a lock file without them; npm install skips them.
+  echo "[deps] npm install" >&2
+  npm install --no-audit --no-fund --loglevel=error
 fi

@@ -1,5 +1,6 @@
 import type {AddressInfo} from 'node:net';
 import type {LabConfig} from './config';
+import {removeOwnedImages} from './commands/ownership';
 import {Engine} from './engine';
 import {createLabServer} from './http/server';
 import {LessonContexts} from './lessons/context';
@@ -21,7 +22,13 @@ export async function startLab(config: LabConfig, log: Logger): Promise<RunningL
   const engine = new Engine(config.dockerHost);
   const contexts = new LessonContexts(config.lessonsDir);
   const manager = new SessionManager({engine, config, contexts, log});
+  if (config.cleanOnStart) {
+    // No session exists yet: whatever sessions of an earlier run left behind goes.
+    const removed = await removeOwnedImages(engine, null).catch(() => 0);
+    if (removed) log.info({event: 'startup-cleanup', removed}, 'removed images of sessions that no longer exist');
+  }
   manager.watchEngine(ENGINE_CHECK_MS);
+  manager.watchIdle();
   const http = createLabServer(config, manager, log);
   await new Promise<void>((resolve, reject) => {
     http.server.once('error', reject);

@@ -19,6 +19,8 @@ export interface LabConfig {
   labRegistry: string;
   /** Builder for `docker build`: BuildKit (like today's CLI) or the classic one. */
   builder: 'buildkit' | 'classic';
+  /** Remove images left by sessions of an earlier run when the server starts (one server per engine). */
+  cleanOnStart: boolean;
   limits: LabLimits;
 }
 
@@ -33,10 +35,20 @@ export interface LabLimits {
   buildMs: number;
   /** Wall-clock limit of a push, ms. */
   pushMs: number;
-  /** Wall-clock limit of any other engine call, ms. */
-  engineCallMs: number;
   /** A session without a connection is kept this long (reconnect grace), ms. */
   detachedSessionMs: number;
+  /** A session with no input for this long ends (a warning comes a minute before), ms. */
+  idleSessionMs: number;
+  /** Commands one session may start per minute. */
+  commandsPerMinute: number;
+  /** Sessions at once, in total. */
+  sessions: number;
+  /** Sessions at once from one client address. */
+  sessionsPerClient: number;
+  /** Classic builder only: memory limit of a build's steps, bytes (BuildKit ignores it: see the operators' page). */
+  buildMemoryBytes: number;
+  /** Classic builder only: CPUs a build's steps may use (e.g. 1.5). */
+  buildCpus: number;
 }
 
 export class ConfigError extends Error {
@@ -53,6 +65,14 @@ function int(env: NodeJS.ProcessEnv, key: string, dflt: number, min = 0): number
   if (raw === undefined || raw === '') return dflt;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < min) throw new ConfigError(`${key} must be an integer ≥ ${min} (got "${raw}")`);
+  return n;
+}
+
+function num(env: NodeJS.ProcessEnv, key: string, dflt: number): number {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return dflt;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0) throw new ConfigError(`${key} must be a number ≥ 0 (got "${raw}")`);
   return n;
 }
 
@@ -85,14 +105,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     dockerHost: env.DOCKER_HOST || undefined,
     labRegistry: env.LAB_REGISTRY || 'localhost:5000',
     builder,
+    cleanOnStart: (env.LAB_CLEAN_ON_START ?? 'true') !== 'false',
     limits: {
       contextBytes: int(env, 'LAB_MAX_CONTEXT_BYTES', 50 * MB, 1),
       outputBytesPerCommand: int(env, 'LAB_MAX_OUTPUT_BYTES', 64 * MB, 1024),
       unackedBytes: int(env, 'LAB_UNACKED_BYTES', 2 * MB, 64 * 1024),
       buildMs: int(env, 'LAB_BUILD_TIMEOUT_MS', 30 * 60_000, 1000),
       pushMs: int(env, 'LAB_PUSH_TIMEOUT_MS', 30 * 60_000, 1000),
-      engineCallMs: int(env, 'LAB_ENGINE_CALL_TIMEOUT_MS', 60_000, 1000),
       detachedSessionMs: int(env, 'LAB_SESSION_GRACE_MS', 2 * 60_000, 0),
+      idleSessionMs: int(env, 'LAB_SESSION_IDLE_MS', 30 * 60_000, 10_000),
+      commandsPerMinute: int(env, 'LAB_COMMANDS_PER_MINUTE', 30, 1),
+      sessions: int(env, 'LAB_MAX_SESSIONS', 200, 1),
+      sessionsPerClient: int(env, 'LAB_MAX_SESSIONS_PER_CLIENT', 8, 1),
+      buildMemoryBytes: int(env, 'LAB_BUILD_MEMORY_BYTES', 2 * 1024 * MB, 0),
+      buildCpus: num(env, 'LAB_BUILD_CPUS', 1),
     },
   };
 }

@@ -5,7 +5,7 @@ import {BuildOutput} from '../render/build';
 import {sendingContextLine} from '../render/classic';
 import {errorLine, red} from '../terminal/style';
 import {formatDuration, withDeadline} from './deadline';
-import {sessionLabels} from './ownership';
+import {claimName, sessionLabels} from './ownership';
 import {EXIT_INTERRUPTED, type Handler} from './types';
 
 type Build = Extract<Command, {kind: 'build'}>;
@@ -43,6 +43,14 @@ export const build: Handler<Build> = async (cmd, env) => {
     return 1;
   }
 
+  for (const t of cmd.tags) {
+    const refusal = await claimName(env.engine, t, session.ownerId, env.ownerActive);
+    if (refusal) {
+      term.write(errorLine(refusal));
+      return 1;
+    }
+  }
+
   let packed;
   try {
     packed = await env.contexts.pack(lesson, {name: dockerfileName, text: pageText}, config.limits.contextBytes);
@@ -74,6 +82,8 @@ export const build: Handler<Build> = async (cmd, env) => {
       target: cmd.target,
       labels: sessionLabels(session),
       builder: config.builder,
+      memory: config.limits.buildMemoryBytes || undefined,
+      cpuQuota: config.limits.buildCpus ? Math.round(config.limits.buildCpus * 100_000) : undefined,
       signal: deadline.signal,
     });
     buildId = started.buildId;

@@ -2,7 +2,7 @@ import type {Command} from '../cli/commands';
 import {EngineError} from '../engine';
 import {formatHistory, formatImages} from '../render/tables';
 import {crlf, errorLine} from '../terminal/style';
-import {OWNER_LABEL} from './ownership';
+import {claimName, noSuchImage, OWNER_LABEL, ownerOf} from './ownership';
 import type {Handler} from './types';
 
 type Images = Extract<Command, {kind: 'images'}>;
@@ -21,8 +21,22 @@ export const images: Handler<Images> = async (cmd, env) => {
   return 0;
 };
 
-/** `docker tag SOURCE TARGET`. */
+/** `docker tag SOURCE TARGET`: only this session's images, and never onto a base image's or another reader's name. */
 export const tag: Handler<Tag> = async (cmd, env) => {
+  const source = await ownerOf(env.engine, cmd.source, env.session.ownerId);
+  if (source.owner === 'lab') {
+    env.term.write(errorLine(`"${cmd.source}" is one of the lab's base images: build FROM it rather than tagging it`));
+    return 1;
+  }
+  if (source.owner !== 'mine') {
+    env.term.write(errorLine(noSuchImage(cmd.source)));
+    return 1;
+  }
+  const refusal = await claimName(env.engine, cmd.target, env.session.ownerId, env.ownerActive);
+  if (refusal) {
+    env.term.write(errorLine(refusal));
+    return 1;
+  }
   const {repo, tag: t} = splitTag(cmd.target);
   await env.engine.tagImage(cmd.source, repo, t);
   return 0;
@@ -32,6 +46,17 @@ export const tag: Handler<Tag> = async (cmd, env) => {
 export const rmi: Handler<Rmi> = async (cmd, env) => {
   let status = 0;
   for (const name of cmd.images) {
+    const {owner} = await ownerOf(env.engine, name, env.session.ownerId);
+    if (owner === 'lab') {
+      env.term.write(errorLine(`"${name}" is one of the lab's base images: it cannot be removed from here`));
+      status = 1;
+      continue;
+    }
+    if (owner !== 'mine') {
+      env.term.write(errorLine(noSuchImage(name)));
+      status = 1;
+      continue;
+    }
     try {
       const result = await env.engine.removeImage(name, cmd.force);
       for (const r of result) {
@@ -49,6 +74,11 @@ export const rmi: Handler<Rmi> = async (cmd, env) => {
 
 /** `docker history [--no-trunc] [-q] [-H=false] IMAGE`. */
 export const history: Handler<History> = async (cmd, env) => {
+  const {owner} = await ownerOf(env.engine, cmd.image, env.session.ownerId);
+  if (owner === 'other' || owner === 'missing') {
+    env.term.write(errorLine(noSuchImage(cmd.image)));
+    return 1;
+  }
   const rows = await env.engine.history(cmd.image);
   env.term.write(crlf(formatHistory(rows, {noTrunc: cmd.noTrunc, quiet: cmd.quiet, human: cmd.human})));
   return 0;

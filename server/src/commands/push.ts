@@ -6,6 +6,7 @@ import {ProgressRenderer} from '../render/jsonmessage';
 import {errorLine, yellow} from '../terminal/style';
 import {formatDuration, withDeadline} from './deadline';
 import {hubUnreachableHint} from './hints';
+import {ownerOf} from './ownership';
 import {EXIT_INTERRUPTED, type Handler} from './types';
 
 type Push = Extract<Command, {kind: 'push'}>;
@@ -30,13 +31,33 @@ export const push: Handler<Push> = async (cmd, env) => {
   const ref = withDefaultTag(parsed.ref);
   const repo = repository(ref);
   const tag = ref.tag!;
-  const local = await env.engine.inspectImage(familiarName(ref));
-  if (!local) {
+  const {owner} = await ownerOf(env.engine, familiarName(ref), session.ownerId);
+  if (owner === 'lab') {
+    term.write(errorLine(`"${familiarName(ref)}" is one of the lab's base images: tag your own image and push that`));
+    return 1;
+  }
+  if (owner !== 'mine') {
     term.write(errorLine(`An image does not exist locally with the tag: ${repo}`));
     return 1;
   }
   const server = registryAuthServer(ref);
   const auth = session.logins.get(server) ?? null;
+  if (ref.domain === config.labRegistry) {
+    // The lab registry is shared: each reader pushes only under their own name.
+    const namespace = ref.path.split('/')[0];
+    if (!auth) {
+      term.write(errorLine(`log in to the lab registry first: docker login ${config.labRegistry}`));
+      return 1;
+    }
+    if (ref.path.split('/').length < 2 || namespace !== auth.username) {
+      term.write(
+        errorLine(
+          `on the lab registry you push under your own name: ${config.labRegistry}/${auth.username}/… (you are logged in as ${auth.username})`,
+        ),
+      );
+      return 1;
+    }
+  }
   const deadline = withDeadline(env.signal, config.limits.pushMs);
   const progress = new ProgressRenderer({cols: term.cols});
   try {

@@ -37,6 +37,8 @@ export interface CommandEnv {
   contexts: LessonContexts;
   session: SessionState;
   log: Logger;
+  /** Whether the session with this public id is alive with a page attached (for name collisions). */
+  ownerActive: (ownerId: string) => boolean;
 }
 
 /** A command handler: does its work, writes to the terminal, returns the exit status. */

@@ -91,7 +91,8 @@ export function createLabServer(config: LabConfig, manager: SessionManager, log:
       return refuse(403, 'Forbidden origin');
     }
     if (!tokenOk(req, url)) return refuse(401, 'Unauthorized');
-    wss.handleUpgrade(req, socket, head, (ws) => handleConnection(ws, manager, log));
+    const clientKey = req.socket.remoteAddress ?? 'unknown';
+    wss.handleUpgrade(req, socket, head, (ws) => handleConnection(ws, manager, log, clientKey));
   });
 
   return {

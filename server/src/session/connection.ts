@@ -8,7 +8,7 @@ import {
   type ServerMessage,
 } from '../../../src/protocol';
 import type {Logger} from '../log';
-import type {SessionManager} from './manager';
+import {SessionLimitError, type SessionManager} from './manager';
 import type {OutputSink} from './output';
 import type {Session, SessionEvents} from './session';
 
@@ -23,7 +23,7 @@ const attachedTo = new WeakMap<Session, WebSocket>();
  * validated frames to it and its output back. Bad frames get an `error`
  * frame and change nothing.
  */
-export function handleConnection(ws: WebSocket, manager: SessionManager, log: Logger): void {
+export function handleConnection(ws: WebSocket, manager: SessionManager, log: Logger, clientKey: string): void {
   let session: Session | null = null;
   const send = (msg: ServerMessage) => {
     if (ws.readyState === ws.OPEN) ws.send(encode(msg));
@@ -50,7 +50,14 @@ export function handleConnection(ws: WebSocket, manager: SessionManager, log: Lo
       const previous = attachedTo.get(s);
       if (previous && previous !== ws) previous.close(4001, 'replaced by a newer connection');
     } else {
-      s = manager.create();
+      try {
+        s = manager.create(clientKey);
+      } catch (err) {
+        if (!(err instanceof SessionLimitError)) throw err;
+        send({t: 'error', code: 'session-limit', message: err.message});
+        ws.close(4002, 'session limit');
+        return;
+      }
       s.start(msg.cols, msg.rows);
     }
     session = s;

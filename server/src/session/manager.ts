@@ -4,6 +4,13 @@ import type {LessonContexts} from '../lessons/context';
 import type {Logger} from '../log';
 import {Session} from './session';
 
+export class SessionLimitError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SessionLimitError';
+  }
+}
+
 export interface ManagerDeps {
   engine: Engine;
   config: LabConfig;
@@ -32,11 +39,38 @@ export class SessionManager {
     return this.#engineUp;
   }
 
-  create(): Session {
-    const session = new Session({...this.deps, engineUp: () => this.#engineUp});
+  /** A new session for a page at `clientKey` (its address); throws SessionLimitError when the limits say no. */
+  create(clientKey: string): Session {
+    const {sessions, sessionsPerClient} = this.deps.config.limits;
+    if (this.#sessions.size >= sessions) {
+      throw new SessionLimitError(`the lab is full (${sessions} sessions): try again in a few minutes`);
+    }
+    const fromClient = [...this.#sessions.values()].filter((s) => s.clientKey === clientKey);
+    if (fromClient.length >= sessionsPerClient) {
+      // A reader who reloads makes a new session each time: the oldest one whose page is gone makes room.
+      const detached = fromClient.filter((s) => this.#expiry.has(s)).sort((a, b) => a.lastActivity - b.lastActivity)[0];
+      if (detached) {
+        void this.close(detached, 'replaced by a newer session from the same client');
+        return this.create(clientKey);
+      }
+      throw new SessionLimitError(
+        `too many terminals open from your address (at most ${sessionsPerClient}): close some tabs first`,
+      );
+    }
+    const session = new Session(
+      {...this.deps, engineUp: () => this.#engineUp, ownerActive: (id) => this.#ownerActive(id)},
+      clientKey,
+    );
     this.#sessions.set(session.id, session);
     session.log.info({event: 'session-start', sessions: this.#sessions.size}, 'session started');
     return session;
+  }
+
+  #ownerActive(ownerId: string): boolean {
+    for (const s of this.#sessions.values()) {
+      if (s.state.ownerId === ownerId) return !this.#expiry.has(s);
+    }
+    return false;
   }
 
   get(id: string): Session | undefined {
@@ -67,8 +101,27 @@ export class SessionManager {
 
   async closeAll(): Promise<void> {
     if (this.#health) clearInterval(this.#health);
+    if (this.#idle) clearInterval(this.#idle);
     await Promise.all([...this.#sessions.values()].map((s) => this.close(s, 'server stopping')));
   }
+
+  /** End sessions nobody has typed in for the idle limit; warn a minute before. */
+  watchIdle(everyMs = 10_000): void {
+    const {idleSessionMs} = this.deps.config.limits;
+    const warnAt = Math.max(idleSessionMs - 60_000, idleSessionMs / 2);
+    this.#idle = setInterval(() => {
+      const now = Date.now();
+      for (const s of this.#sessions.values()) {
+        if (s.busy) continue; // a long build is not idleness
+        const idle = now - s.lastActivity;
+        if (idle >= idleSessionMs) void this.close(s, 'idle');
+        else if (idle >= warnAt) s.warnIdle(idleSessionMs - idle);
+      }
+    }, everyMs);
+    this.#idle.unref();
+  }
+
+  #idle: NodeJS.Timeout | null = null;
 
   /** Ask the engine every `ms` whether it answers; tell sessions when that changes. */
   watchEngine(ms: number): void {

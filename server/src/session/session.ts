@@ -4,12 +4,13 @@ import {parseCommandLine} from '../cli/parse';
 import {runCommand} from '../commands';
 import type {CommandEnv, SessionState, Terminal} from '../commands/types';
 import {EXIT_INTERRUPTED} from '../commands/types';
+import {removeOwnedImages} from '../commands/ownership';
 import type {LabConfig} from '../config';
 import type {Engine, RegistryAuth} from '../engine';
 import type {LessonContexts} from '../lessons/context';
 import type {Logger} from '../log';
 import {LineEditor, type EditorEvent} from '../terminal/line-editor';
-import {bold, cyan, dim, errorLine} from '../terminal/style';
+import {bold, cyan, dim, errorLine, yellow} from '../terminal/style';
 import {OutputChannel} from './output';
 
 /** What a session tells its page besides output (the connection forwards these). */
@@ -26,6 +27,8 @@ export interface SessionDeps {
   log: Logger;
   /** Last known engine state, kept by the session manager. */
   engineUp: () => boolean;
+  /** Whether the session with this public id is alive with a page attached. */
+  ownerActive: (ownerId: string) => boolean;
 }
 
 interface Running {
@@ -69,7 +72,11 @@ export class Session {
   #events: SessionEvents | null = null;
   #closed = false;
 
-  constructor(private readonly deps: SessionDeps) {
+  constructor(
+    private readonly deps: SessionDeps,
+    /** The page's client address, for the per-client session limit. */
+    readonly clientKey = 'local',
+  ) {
     this.output = new OutputChannel(deps.config.limits.unackedBytes);
     this.log = deps.log.child({session: this.state.ownerId});
     this.#editor = new LineEditor({cols: this.cols});
@@ -138,6 +145,7 @@ export class Session {
   /** Keystrokes from the page. */
   input(data: string): void {
     this.lastActivity = Date.now();
+    this.#idleWarned = false;
     const {output, events} = this.#editor.feed(data);
     this.output.write(output);
     for (const ev of events) this.#onEditorEvent(ev);
@@ -165,6 +173,22 @@ export class Session {
   }
 
   #pendingBlockId: string | undefined;
+  #waitingPrompt = '';
+  /** Start times of recent commands, for the commands-per-minute limit. */
+  #recent: number[] = [];
+
+  /** True (and a message printed) when this command would exceed the commands-per-minute limit. */
+  #rateLimited(): boolean {
+    const now = Date.now();
+    this.#recent = this.#recent.filter((t) => now - t < 60_000);
+    const limit = this.deps.config.limits.commandsPerMinute;
+    if (this.#recent.length >= limit) {
+      this.output.write(errorLine(`slow down: this terminal runs at most ${limit} commands a minute; nothing was run`));
+      return true;
+    }
+    this.#recent.push(now);
+    return false;
+  }
 
   #onEditorEvent(ev: EditorEvent): void {
     if (this.#lineWaiter) {
@@ -215,6 +239,8 @@ export class Session {
     if (!parsed.ok) {
       this.output.write(errorLine(parsed.message));
       exitCode = parsed.exitCode;
+    } else if (this.#rateLimited()) {
+      exitCode = 1;
     } else {
       const env = this.#commandEnv(abort.signal);
       try {
@@ -276,6 +302,7 @@ export class Session {
       contexts: this.deps.contexts,
       session: this.state,
       log: this.log,
+      ownerActive: this.deps.ownerActive,
     };
   }
 
@@ -291,6 +318,7 @@ export class Session {
         resolve(line);
       };
       this.#lineWaiter = waiter;
+      this.#waitingPrompt = prompt;
       signal.addEventListener('abort', onAbort, {once: true});
       this.output.write(this.#editor.start(prompt, {echo, history: false}));
     });
@@ -308,6 +336,19 @@ export class Session {
 
   #emitStatus(): void {
     this.#events?.status(this.info());
+  }
+
+  #idleWarned = false;
+
+  /** Say once, before the idle limit ends the session, how to keep it. */
+  warnIdle(remainingMs: number): void {
+    if (this.#idleWarned) return;
+    this.#idleWarned = true;
+    const secs = Math.max(1, Math.round(remainingMs / 1000));
+    this.output.write(
+      `\r\n${yellow(`This session has been idle for a while and ends in ${secs} s (its images are removed then). Press Enter to keep it.`)}\r\n`,
+    );
+    if (this.#editor.reading) this.output.write(this.#editor.setPrompt(this.#lineWaiter ? this.#waitingPrompt : this.#promptText()));
   }
 
   /** The engine's state changed: tell the page (its blocks show it). */
@@ -329,5 +370,11 @@ export class Session {
     this.state.dockerfiles.clear();
     this.output.close();
     this.#events = null;
+    try {
+      const removed = await removeOwnedImages(this.deps.engine, this.state.ownerId);
+      if (removed) this.log.info({event: 'session-images-removed', removed}, 'removed the session\'s images');
+    } catch (err) {
+      this.log.warn({err: (err as Error).message}, 'could not remove the session\'s images');
+    }
   }
 }

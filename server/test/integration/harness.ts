@@ -39,6 +39,8 @@ export async function startTestLab(env: Record<string, string> = {}): Promise<Te
       LAB_PORT: '0',
       LAB_SITE_DIR: path.join(ROOT, '.lab/no-site'),
       LAB_LESSONS_DIR: path.join(ROOT, 'server/test/fixtures/lessons'),
+      // Several test labs share the engine, one after another within a file: none may wipe another's images.
+      LAB_CLEAN_ON_START: 'false',
       ...env,
     },
     ROOT,

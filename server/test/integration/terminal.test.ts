@@ -162,7 +162,7 @@ describe('docker login and push', () => {
 
     const unauth = await client.run(`docker push ${repo}:v1`);
     expect(unauth.exitCode).not.toBe(0);
-    expect(client.text).toMatch(/not logged in|unauthorized|authentication required/i);
+    expect(client.text).toMatch(/log in to the lab registry first/);
 
     client.send({t: 'input', data: `docker login -u ${user} ${registry}\r`});
     await client.waitForText(/Password: $/m);
@@ -218,14 +218,14 @@ describe('the terminal is not a shell', () => {
 
   it('refuses ; and | with a message and runs nothing', async () => {
     const client = await TestClient.connect(lab.url);
-    const before = (await lab.lab.engine.listImages({all: true})).length;
     const semi = await client.type('docker images; docker rmi busybox');
     expect(semi.exitCode).not.toBe(0);
     expect(client.text).toMatch(/not a shell/);
     const pipe = await client.type('docker images | grep busybox');
     expect(pipe.exitCode).not.toBe(0);
     expect(client.text).toMatch(/\|/);
-    expect((await lab.lab.engine.listImages({all: true})).length).toBe(before);
+    // Neither half ran: nothing was listed or removed.
+    expect(client.text).not.toMatch(/REPOSITORY|Untagged|Deleted/);
     expect(await lab.lab.engine.inspectImage('busybox:latest')).not.toBeNull();
     client.close();
   });

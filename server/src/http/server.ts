@@ -26,7 +26,9 @@ export interface LabHttpServer {
  * page's Origin and, when configured, the access token.
  */
 export function createLabServer(config: LabConfig, manager: SessionManager, log: Logger): LabHttpServer {
-  const wss = new WebSocketServer({noServer: true, maxPayload: MAX_CLIENT_FRAME_BYTES, perMessageDeflate: false});
+  // Frames up to 4× the protocol's limit reach the validator, which answers with an error frame;
+  // only beyond that does ws close the connection (1009), without reading the frame.
+  const wss = new WebSocketServer({noServer: true, maxPayload: 4 * MAX_CLIENT_FRAME_BYTES, perMessageDeflate: false});
   const site = existsSync(config.siteDir)
     ? sirv(config.siteDir, {extensions: ['html'], dev: false, etag: true, gzip: false})
     : null;

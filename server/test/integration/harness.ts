@@ -97,7 +97,14 @@ export class TestClient {
 
   static async connect(
     url: string,
-    opts: {resume?: {sessionId: string; lastSeq: number}; origin?: string; autoAck?: boolean; cols?: number} = {},
+    opts: {
+      resume?: {sessionId: string; lastSeq: number};
+      origin?: string;
+      autoAck?: boolean;
+      cols?: number;
+      /** Carry on from this client's terminal (after a dropped connection). */
+      continueFrom?: TestClient;
+    } = {},
   ): Promise<TestClient> {
     const ws = new WebSocket(url, opts.origin ? {origin: opts.origin} : {});
     await new Promise<void>((resolve, reject) => {
@@ -106,6 +113,10 @@ export class TestClient {
       ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
     });
     const client = new TestClient(ws, opts.autoAck ?? true);
+    if (opts.continueFrom) {
+      client.output = opts.continueFrom.output;
+      client.lastSeq = opts.continueFrom.lastSeq;
+    }
     client.send({t: 'hello', v: PROTOCOL_VERSION, cols: opts.cols ?? 120, rows: 30, ...(opts.resume ? {resume: opts.resume} : {})});
     await client.waitFor((m) => m.t === 'hello' || (m.t === 'error' && m.code === 'no-session'));
     return client;

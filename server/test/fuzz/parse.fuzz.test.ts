@@ -1,0 +1,363 @@
+/**
+ * Fuzz: parseCommandLine / parseArgv (server/src/cli/parse.ts) on arbitrary lines and on
+ * docker-ish command lines (real subcommands and flags mixed with junk).
+ * Never throws; a failure is a clean message with exit 1, 125 or 127; a success is a
+ * well-formed Command whose every string comes from the line.
+ */
+import {performance} from 'node:perf_hooks';
+import {describe, expect, it} from 'vitest';
+import fc from 'fast-check';
+import type {Command} from '../../src/cli/commands';
+import {splitArgv} from '../../src/cli/argv';
+import {helpText, parseArgv, parseCommandLine, type ParseResult} from '../../src/cli/parse';
+import {isImageIdentifier, parseReference} from '../../src/cli/reference';
+import {ANY_CONTROL, CONTROL_NO_TAB, anyString, runs, singleQuote, typeable} from './support';
+
+const HELP_TOPICS = new Set([
+  'build', 'images', 'tag', 'rmi', 'history', 'push', 'login', 'logout', 'version',
+  'image', 'image build', 'image history', 'image ls', 'image push', 'image rm', 'image tag',
+]);
+const DIGEST_RE = /^(?:sha256:[a-f0-9]{64}|sha384:[a-f0-9]{96}|sha512:[a-f0-9]{128})$/;
+
+/** Exact key sets per kind: [required, optional]. */
+const KEYS: Record<Command['kind'], [string[], string[]]> = {
+  build: [['kind', 'tags', 'buildArgs', 'noCache', 'pull', 'quiet', 'progress', 'context'], ['file', 'target']],
+  images: [['kind', 'all', 'quiet', 'noTrunc'], ['filter']],
+  tag: [['kind', 'source', 'target'], []],
+  rmi: [['kind', 'images', 'force'], []],
+  history: [['kind', 'image', 'noTrunc', 'quiet', 'human'], []],
+  login: [['kind'], ['server', 'username']],
+  logout: [['kind'], ['server']],
+  push: [['kind', 'name', 'quiet'], []],
+  version: [['kind'], []],
+  help: [['kind'], ['topic']],
+  clear: [['kind'], []],
+  empty: [['kind'], []],
+};
+
+function fail(why: string): never {
+  throw new Error(why);
+}
+
+/**
+ * Checks one result of parsing `argv` (the words of the line). With `typed` the
+ * argv came through splitArgv, so it holds no control characters but tab.
+ */
+function checkResult(argv: string[], r: ParseResult): void {
+  if (typeof r !== 'object' || r === null) fail('not an object');
+  if (!r.ok) {
+    const keys = Object.keys(r).sort().join(',');
+    if (keys !== 'exitCode,message,ok' && keys !== 'exitCode,message,ok,sensitive') fail(`failure keys ${keys}`);
+    if (typeof r.message !== 'string' || r.message.trim() === '') fail('empty message');
+    // "\n" separates lines; nothing else below U+0020 (tab: see the BUG test in argv.fuzz.test.ts).
+    const stripped = r.message.replace(/\n/g, '');
+    if (CONTROL_NO_TAB.test(stripped)) fail(`message holds a control character: ${JSON.stringify(r.message)}`);
+    if (r.message.endsWith('\n') || r.message.startsWith('\n')) fail('message starts or ends with a line break');
+    if (![1, 125, 127].includes(r.exitCode)) fail(`exit code ${r.exitCode}`);
+    if ('sensitive' in r && r.sensitive !== true) fail('sensitive is set but not true');
+    return;
+  }
+  if (Object.keys(r).sort().join(',') !== 'command,ok') fail('success keys');
+  const c = r.command;
+  const spec = KEYS[c.kind];
+  if (spec === undefined) fail(`unknown kind ${String(c.kind)}`);
+  const [required, optional] = spec;
+  for (const k of required) if (!(k in c)) fail(`${c.kind}: missing ${k}`);
+  for (const k of Object.keys(c)) {
+    if (!required.includes(k) && !optional.includes(k)) fail(`${c.kind}: extra key ${k}`);
+    if (optional.includes(k) && (c as Record<string, unknown>)[k] === undefined) fail(`${c.kind}: ${k} present but undefined`);
+  }
+  if (c.kind === 'empty') {
+    if (argv.length !== 0) fail('empty command from a non-empty argv');
+    return;
+  }
+  if (!['docker', 'help', 'clear'].includes(argv[0]!)) fail(`program ${argv[0]} accepted`);
+  const fromArgv = (s: string, what: string) => {
+    if (typeof s !== 'string') fail(`${c.kind}: ${what} is not a string`);
+    if (!argv.some((a) => a.includes(s))) fail(`${c.kind}: ${what} ${JSON.stringify(s)} is not part of any word`);
+  };
+  const bool = (v: unknown, what: string) => {
+    if (typeof v !== 'boolean') fail(`${c.kind}: ${what} is not a boolean`);
+  };
+  const positional = (s: string, what: string) => {
+    if (!argv.includes(s)) fail(`${c.kind}: ${what} ${JSON.stringify(s)} is not a word of the line`);
+  };
+  switch (c.kind) {
+    case 'build': {
+      positional(c.context, 'context');
+      if (!Array.isArray(c.tags)) fail('tags');
+      for (const t of c.tags) {
+        fromArgv(t, 'tag');
+        if (!parseReference(t).ok) fail(`build tag ${JSON.stringify(t)} does not parse`);
+      }
+      if (typeof c.buildArgs !== 'object' || c.buildArgs === null || Array.isArray(c.buildArgs)) fail('buildArgs');
+      for (const [k, v] of Object.entries(c.buildArgs)) {
+        if (k === '') fail('empty build-arg name');
+        if (typeof v !== 'string') fail('build-arg value');
+        if (!argv.some((a) => a.includes(`${k}=${v}`))) fail(`build-arg ${k}=${v} is not from the line`);
+      }
+      bool(c.noCache, 'noCache');
+      bool(c.pull, 'pull');
+      bool(c.quiet, 'quiet');
+      if (c.progress !== 'auto' && c.progress !== 'plain') fail(`progress ${c.progress}`);
+      if (c.file !== undefined) fromArgv(c.file, 'file');
+      if (c.target !== undefined) fromArgv(c.target, 'target');
+      return;
+    }
+    case 'images':
+      bool(c.all, 'all');
+      bool(c.quiet, 'quiet');
+      bool(c.noTrunc, 'noTrunc');
+      if (c.filter !== undefined) positional(c.filter, 'filter');
+      return;
+    case 'tag': {
+      positional(c.source, 'source');
+      positional(c.target, 'target');
+      if (!isImageIdentifier(c.source) && !DIGEST_RE.test(c.source) && !parseReference(c.source).ok) fail('tag source');
+      const t = parseReference(c.target);
+      if (!t.ok || t.ref.digest !== undefined) fail('tag target');
+      return;
+    }
+    case 'rmi':
+      if (!Array.isArray(c.images) || c.images.length === 0) fail('rmi without images');
+      for (const i of c.images) positional(i, 'image');
+      bool(c.force, 'force');
+      return;
+    case 'history':
+      positional(c.image, 'image');
+      bool(c.noTrunc, 'noTrunc');
+      bool(c.quiet, 'quiet');
+      bool(c.human, 'human');
+      return;
+    case 'login':
+      if (c.server !== undefined) positional(c.server, 'server');
+      if (c.username !== undefined) fromArgv(c.username, 'username');
+      return;
+    case 'logout':
+      if (c.server !== undefined) positional(c.server, 'server');
+      return;
+    case 'push': {
+      positional(c.name, 'name');
+      bool(c.quiet, 'quiet');
+      const p = parseReference(c.name);
+      if (!p.ok || p.ref.digest !== undefined) fail(`push name ${JSON.stringify(c.name)}`);
+      return;
+    }
+    case 'help':
+      if (c.topic !== undefined && !HELP_TOPICS.has(c.topic)) fail(`help topic ${c.topic}`);
+      if (typeof helpText(c.topic) !== 'string') fail('helpText');
+      return;
+    case 'version':
+    case 'clear':
+      return;
+  }
+}
+
+/** Parses a line and checks everything the line and its split imply. */
+function checkLine(line: string): ParseResult {
+  const r = parseCommandLine(line);
+  const split = splitArgv(line);
+  if (!split.ok) {
+    if (r.ok || r.exitCode !== 1 || r.message !== split.error) fail('a refused split is not the parse failure');
+    checkResult([], r);
+  } else {
+    checkResult(split.argv, r);
+    // parseCommandLine is exactly parseArgv of the split.
+    expect(r).toEqual(parseArgv(split.argv));
+  }
+  // Pure: the same line parses the same way again.
+  expect(parseCommandLine(line)).toEqual(r);
+  return r;
+}
+
+// ------------------------------------------------------------------ generators
+
+const reference = fc.constantFrom(
+  'busybox', 'busybox:latest', 'busybox:1.36', 'u/x', 'u/x:1', 'localhost:5000/u/x:1', 'localhost:5000/x',
+  'docker.io/library/busybox', 'index.docker.io/u/x', 'example.com:443/a/b/c:t', 'a.b-c_d__e', 'x:' + 'a'.repeat(128),
+  'x:' + 'a'.repeat(129), 'UPPER', 'u/X', 'Localhost:5000/x', 'x@sha256:' + '0'.repeat(64), 'x:t@sha256:' + 'f'.repeat(64),
+  'x@sha256:' + '0'.repeat(63), 'x@md5:' + '0'.repeat(32), 'sha256:' + 'a'.repeat(64), 'a'.repeat(64), 'A'.repeat(64),
+  'a'.repeat(256), 'x/' + 'a'.repeat(260), '', ':', '/', 'x:', ':t', 'x//y', '-x', 'x-', '[::1]:5000/x', '1.2.3.4:5/x',
+);
+const flag = fc.constantFrom(
+  '-t', '--tag', '-t=x', '--tag=x:1', '-tx', '-f', '--file', '-f=Dockerfile', '--file=', '-q', '-qa', '-aq', '-a', '--all',
+  '--all=false', '--all=1', '--all=maybe', '--no-trunc', '--no-trunc=false', '--no-trunc=T', '-H', '-H=false', '-H=0',
+  '--human=0', '--human=yes', '--build-arg', '--build-arg=K=V', '--build-arg=K', '--build-arg==V', '--build-arg=__proto__=1',
+  '--progress', '--progress=plain', '--progress=tty', '--progress=auto', '--progress=json', '--target', '--pull', '--no-cache',
+  '-u', '--username', '-u=me', '-p', '--password', '--password=pw', '-p=pw', '-ppw', '--password-stdin', '--help', '-h',
+  '--help=false', '-h=1', '--', '-', '---', '--=x', '-=', '--force', '--force=false', '-f', '--platform', '--platform=x',
+  '-D', '--debug', '-H', '--host', '--host=x', '--context', '-c', '--config', '--tls', '--tlsverify', '--version', '-v',
+  '--format', '--format={{.}}', '--filter', '--filter=a=b', '--digests', '--tree', '--no-prune', '-m', '--memory=1g',
+  '--all-tags', '--disable-content-trust', '--kubeconfig', '--log-level', '-l', '-😀', '--😀', '-tq', '-qt', '-qH',
+  '--rm', '--squash', '--secret', '--ssh', '-o', '--output=type=local', '-Hq',
+);
+const subcommand = fc.constantFrom(
+  'build', 'images', 'tag', 'rmi', 'history', 'push', 'login', 'logout', 'version', 'image', 'help',
+  'ls', 'list', 'rm', 'remove', 'run', 'ps', 'pull', 'exec', 'compose', 'buildx', 'container', 'system', 'prune',
+  'inspect', 'save', 'load', 'import', 'clear', 'Build', 'imagez', 'docker',
+);
+const value = fc.oneof(
+  {arbitrary: reference, weight: 4},
+  {arbitrary: fc.constantFrom('.', './', '..', '-', 'ctx', 'https://github.com/x/y.git', 'K=V', 'K=', '=V', 'K', 'a=b=c', 'true', 'false', '0', '1'), weight: 3},
+  {arbitrary: anyString(16), weight: 2},
+);
+const word = fc.oneof({arbitrary: subcommand, weight: 3}, {arbitrary: flag, weight: 5}, {arbitrary: value, weight: 4});
+
+/** Flags each supported command knows (and a few it refuses), to reach the commands' own checks. */
+const FLAGS_FOR: Record<string, string[]> = {
+  build: ['-t', '--tag', '-f', '--file', '--build-arg', '--no-cache', '--pull', '-q', '--quiet', '--progress', '--target', '--platform', '--rm'],
+  images: ['-a', '--all', '-q', '--quiet', '--no-trunc', '-qa', '--digests', '-f'],
+  tag: ['--help'],
+  rmi: ['-f', '--force', '--no-prune'],
+  history: ['-H', '--human', '--no-trunc', '-q', '--quiet', '-H=false', '--format'],
+  push: ['-q', '--quiet', '-a', '--all-tags'],
+  login: ['-u', '--username', '-p', '--password', '--password-stdin'],
+  logout: [],
+  version: ['-f', '--format'],
+};
+const SUPPORTED_SUBCOMMANDS = Object.keys(FLAGS_FOR);
+const IMAGE_SUBCOMMANDS = ['build', 'history', 'ls', 'list', 'push', 'rm', 'rmi', 'remove', 'tag'];
+
+/** `docker [image] SUB` followed by that command's flags and plausible arguments. */
+const structuredArgv: fc.Arbitrary<string[]> = fc
+  .tuple(fc.boolean(), fc.nat(), fc.array(fc.tuple(fc.nat(), fc.oneof({arbitrary: value, weight: 3}, {arbitrary: flag, weight: 1})), {maxLength: 5}))
+  .map(([underImage, pick, items]) => {
+    const sub = underImage ? IMAGE_SUBCOMMANDS[pick % IMAGE_SUBCOMMANDS.length]! : SUPPORTED_SUBCOMMANDS[pick % SUPPORTED_SUBCOMMANDS.length]!;
+    const canonical = ({ls: 'images', list: 'images', rm: 'rmi', remove: 'rmi'} as Record<string, string>)[sub] ?? sub;
+    const flags = FLAGS_FOR[canonical]!;
+    const words = items.flatMap(([n, v]) => (flags.length > 0 && n % 3 === 0 ? [flags[n % flags.length]!] : [v]));
+    return ['docker', ...(underImage ? ['image'] : []), sub, ...words];
+  });
+
+/** An argv: mostly a structured docker command, also word soup, help/clear and other programs. */
+const dockerArgv: fc.Arbitrary<string[]> = fc.oneof(
+  {arbitrary: structuredArgv, weight: 6},
+  {
+    arbitrary: fc
+      .tuple(
+        fc.constantFrom(['docker'], ['docker'], ['help'], ['clear'], ['help', 'docker'], ['docker', 'image'], ['sudo', 'docker'], ['ls'], ['Docker']),
+        fc.array(word, {maxLength: 7}),
+      )
+      .map(([head, rest]) => [...head, ...rest]),
+    weight: 3,
+  },
+);
+
+const junkTail = fc.oneof(
+  {arbitrary: fc.constant(''), weight: 8},
+  {arbitrary: fc.constantFrom(' # comment', ' | grep x', '; ls', ' && docker ps', ' > out', ' $(id)', ' `id`', ' $HOME', "'", '"', '\\', '\t', '\n', '\r', '\x1b[A'), weight: 1},
+);
+
+/** A line for dockerArgv: words typed bare when safe, quoted otherwise; sometimes junk glued on. */
+const dockerLine: fc.Arbitrary<string> = fc
+  .tuple(dockerArgv, fc.array(fc.boolean(), {minLength: 16, maxLength: 16}), junkTail)
+  .map(([argv, bare, junk]) => {
+    const words = argv.map((w, i) => (bare[i % 16] && /^[A-Za-z0-9._:/=@+,%-]+$/.test(w) ? w : singleQuote(typeable(w))));
+    return words.join(' ') + junk;
+  });
+
+describe('parseCommandLine fuzz', () => {
+  it('never throws; failures are clean, successes well-formed (arbitrary strings)', () => {
+    fc.assert(
+      fc.property(anyString(120), (line) => {
+        checkLine(line);
+      }),
+      runs(8_000),
+    );
+  });
+
+  it('never throws; failures are clean, successes well-formed (docker-ish lines)', () => {
+    fc.assert(
+      fc.property(dockerLine, (line) => {
+        checkLine(line);
+      }),
+      runs(16_000),
+    );
+  });
+
+  it('parseArgv: never throws on any argv, control characters included; messages stay clean', () => {
+    const rawWord = fc.oneof({arbitrary: word, weight: 4}, {arbitrary: fc.string({unit: 'binary', maxLength: 12}), weight: 1}, {arbitrary: fc.constantFrom('\x1b[31m', '\x07', '\u0085', 'a\nb', '\x00'), weight: 1});
+    const argv = fc.tuple(fc.constantFrom(['docker'], ['docker', 'image'], ['help'], [], ['\x1b]0;x\x07']), fc.array(rawWord, {maxLength: 6})).map(([h, r]) => [...h, ...r]);
+    fc.assert(
+      fc.property(argv, (a) => {
+        const r = parseArgv(a);
+        if (!r.ok) {
+          if (ANY_CONTROL.test(r.message.replace(/\n/g, ''))) fail(`control character in ${JSON.stringify(r.message)}`);
+          if (![1, 125, 127].includes(r.exitCode)) fail(`exit ${r.exitCode}`);
+        } else {
+          checkResult(a, r);
+        }
+      }),
+      runs(4_000),
+    );
+  });
+
+  it('a login line holding -p/--password is refused as sensitive and never echoes the secret', () => {
+    const secret = fc.stringMatching(/^[A-Za-z0-9]{6,12}$/).map((s) => `Pw${s}`);
+    const loginWord = fc.constantFrom('-u', 'me', '--username=me', 'localhost:5000', '--help', '-h', '--password-stdin', '--bogus', '-x', 'a', 'b');
+    fc.assert(
+      fc.property(
+        fc.array(loginWord, {maxLength: 3}),
+        fc.array(loginWord, {maxLength: 3}),
+        secret,
+        fc.constantFrom((s: string) => ['-p', s], (s: string) => ['--password', s], (s: string) => [`--password=${s}`], (s: string) => [`-p${s}`], (s: string) => [`-p=${s}`], (s: string) => ['-up', s]),
+        fc.constantFrom([], ['-D'], ['--context', 'x'], ['image']),
+        (before, after, pw, form, global) => {
+          const argv = ['docker', ...global, 'login', ...before, ...form(pw), ...after];
+          const r = parseCommandLine(argv.map(singleQuote).join(' '));
+          checkResult(argv, r);
+          if (!r.ok) {
+            expect(r.sensitive).toBe(true);
+            expect(r.message).not.toContain(pw);
+          } else {
+            // Only when something before it took "-p" as its value (pflag does the same): the
+            // secret is then a positional or a value, never a password.
+            expect(r.command.kind === 'login' || r.command.kind === 'help').toBe(true);
+          }
+        },
+      ),
+      runs(2_000),
+    );
+  });
+
+  it('parses a 4,096-character adversarial line in under 50 ms', () => {
+    const n = 4096;
+    const pad = (head: string, unit: string, tail = '') =>
+      head + unit.repeat(Math.ceil((n - head.length - tail.length) / unit.length)).slice(0, n - head.length - tail.length) + tail;
+    const lines = [
+      pad('docker images -', 'q'),
+      pad('docker images -', 'a'),
+      pad('docker images -', 'q', 'x'),
+      pad('docker push ', 'a-', '!'),
+      pad('docker push ', 'a.', '/x!'),
+      pad('docker push ', 'a', ':'),
+      pad('docker push ', 'a_', '_!'),
+      pad('docker push localhost:5000/', 'a/', 'A'),
+      pad('docker push x@', 'a', ':0'),
+      pad('docker push x@sha256:', '0'),
+      pad('docker tag x ', 'ab.', ':1'),
+      pad('docker build -t ', 'a-a.', ' .'),
+      pad('docker build ', '--build-arg=K=V '),
+      pad('docker build ', '-t x '),
+      pad('docker rmi ', 'a '),
+      pad('docker rmi ', '-f '),
+      pad('docker ', '-- '),
+      pad('docker image ', 'x'),
+      pad('help ', 'image '),
+      pad('docker ', "'a'"),
+      pad('docker login -', 'u', ' -p x'),
+      pad('docker build --build-arg ', 'K', '='),
+    ];
+    for (const line of lines) {
+      expect(line.length).toBe(n);
+      parseCommandLine(line); // warm up
+      let best = Infinity;
+      for (let k = 0; k < 5; k++) {
+        const t0 = performance.now();
+        parseCommandLine(line);
+        best = Math.min(best, performance.now() - t0);
+      }
+      expect(best, line.slice(0, 30)).toBeLessThan(50);
+    }
+  });
+});

@@ -5,6 +5,7 @@
 #   scripts/lab-engine.sh down     stop what `up` started (nothing else)
 #   scripts/lab-engine.sh status   say what is in use
 #   scripts/lab-engine.sh env      print the environment for the server and tests (sh syntax)
+#   scripts/lab-engine.sh stop-engine | stop-registry   (fault tests) stop one private part; `up` restarts it
 #
 # Engine: $DOCKER_HOST if it answers; else /var/run/docker.sock if it answers; else (Linux, root)
 # Debian's docker.io is installed if missing and a private dockerd runs under the state folder.
@@ -256,6 +257,16 @@ cmd_down() {
   rm -f "$ENV_FILE"
 }
 
+# For fault tests: stop only the private engine or registry (`up` starts them again).
+cmd_stop_engine() {
+  [[ -f $RUN/started-engine ]] || die "the engine in use was not started by this script"
+  stop_pidfile dockerd "$RUN/dockerd.pid"
+}
+cmd_stop_registry() {
+  [[ -f $RUN/started-registry ]] || die "the registry in use was not started by this script"
+  stop_pidfile registry "$RUN/registry.pid"
+}
+
 cmd_status() {
   if [[ -f $ENV_FILE ]]; then cat "$ENV_FILE"; else say "not up (no $ENV_FILE)"; return 1; fi
   # shellcheck disable=SC1090
@@ -274,5 +285,7 @@ case "${1:-}" in
   down) cmd_down ;;
   status) cmd_status ;;
   env) cmd_env ;;
-  *) echo "usage: $0 up|down|status|env" >&2; exit 2 ;;
+  stop-engine) cmd_stop_engine ;;
+  stop-registry) cmd_stop_registry ;;
+  *) echo "usage: $0 up|down|status|env|stop-engine|stop-registry" >&2; exit 2 ;;
 esac

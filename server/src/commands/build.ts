@@ -1,4 +1,5 @@
 import type {Command} from '../cli/commands';
+import {streamBroken} from '../engine/errors';
 import {jsonMessages} from '../engine/json-stream';
 import {ContextError} from '../lessons/context';
 import {BuildOutput} from '../render/build';
@@ -95,7 +96,10 @@ export const build: Handler<Build> = async (cmd, env) => {
     }
     if (deadline.signal.aborted) throw deadline.signal.reason;
   } catch (err) {
-    if (!deadline.signal.aborted) throw err;
+    if (!deadline.signal.aborted) {
+      term.write(out.finish());
+      throw buildId ? streamBroken(err, env.engine.address, 'build') : err;
+    }
     if (buildId && config.builder === 'buildkit') await env.engine.cancelBuild(buildId);
     term.write(out.finish());
     if (deadline.timedOut()) {
@@ -115,7 +119,8 @@ export const build: Handler<Build> = async (cmd, env) => {
   }
   if (cmd.quiet && out.imageId) term.write(`${out.imageId}\r\n`);
   if (!out.imageId) {
-    term.write(red('the engine ended the build without an image') + '\r\n');
+    // The stream ended early without an error: the engine went away mid-build.
+    term.write(red('ERROR: the engine ended the build without an image (did it stop or restart?)') + '\r\n');
     return 1;
   }
   return 0;

@@ -1,6 +1,6 @@
 import type {Command} from '../cli/commands';
 import {familiarName, parseReference, registryAuthServer, repository, withDefaultTag} from '../cli/reference';
-import {EngineError} from '../engine';
+import {streamBroken} from '../engine/errors';
 import {jsonMessages} from '../engine/json-stream';
 import {ProgressRenderer} from '../render/jsonmessage';
 import {errorLine, yellow} from '../terminal/style';
@@ -60,9 +60,11 @@ export const push: Handler<Push> = async (cmd, env) => {
   }
   const deadline = withDeadline(env.signal, config.limits.pushMs);
   const progress = new ProgressRenderer({cols: term.cols});
+  let finished = false;
   try {
     const stream = await env.engine.push(repo, tag, auth, deadline.signal);
     for await (const msg of jsonMessages(stream)) {
+      if (msg.aux) finished = true;
       const text = progress.write(msg);
       if (text && !cmd.quiet) term.write(text);
       await term.room();
@@ -70,11 +72,10 @@ export const push: Handler<Push> = async (cmd, env) => {
     }
     if (deadline.signal.aborted) throw deadline.signal.reason;
   } catch (err) {
-    if (err instanceof EngineError && !deadline.signal.aborted) {
-      term.write(errorLine(err.message));
+    if (!deadline.signal.aborted) {
+      term.write('\r\n' + errorLine(streamBroken(err, env.engine.address, 'push').message));
       return 1;
     }
-    if (!deadline.signal.aborted) throw err;
     if (deadline.timedOut()) {
       term.write(errorLine(`the push ran longer than the lab's limit of ${formatDuration(config.limits.pushMs)} and was stopped`));
       return 1;
@@ -92,6 +93,10 @@ export const push: Handler<Push> = async (cmd, env) => {
       const loginTarget = server.startsWith('https://index.docker.io') ? '' : ` ${server}`;
       term.write(yellow(`You are not logged in to ${ref.domain}: run docker login${loginTarget} first.`) + '\r\n');
     }
+    return 1;
+  }
+  if (!finished) {
+    term.write(errorLine('the push ended before the registry confirmed it (did the engine stop or restart?)'));
     return 1;
   }
   if (cmd.quiet) term.write(`${familiarName(ref)}\r\n`);

@@ -48,3 +48,18 @@ export function toEngineError(err: unknown, engineAddress: string): EngineError 
   }
   return new EngineError(`error talking to the Docker daemon: ${e.message ?? String(err)}`, 0, true);
 }
+
+/**
+ * An engine stream (build, push) that broke off: the engine went away or
+ * restarted mid-command. Already-EngineErrors pass through.
+ */
+export function streamBroken(err: unknown, engineAddress: string, what: string): EngineError {
+  if (err instanceof EngineError) return err;
+  const code = (err as {code?: string} | null)?.code;
+  return new EngineError(
+    `the connection to the Docker daemon at ${engineAddress} was lost during the ${what}${code ? ` (${code})` : ''}: ` +
+      'the engine stopped or restarted; try again once it is back',
+    0,
+    true,
+  );
+}

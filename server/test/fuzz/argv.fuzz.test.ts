@@ -17,6 +17,7 @@ import {
   singleQuote,
   typeable,
 } from './support';
+import {fragment, shellish} from './generators';
 
 const NOT_A_SHELL = 'this terminal is not a shell';
 
@@ -56,19 +57,6 @@ function expectKeys(o: object, keys: string[]): void {
   const actual = Object.keys(o).sort();
   if (JSON.stringify(actual) !== JSON.stringify(keys)) throw new Error(`keys ${actual.join(',')} (expected ${keys.join(',')})`);
 }
-
-/** Pieces of shell-ish lines: words, quotes, escapes, operators, expansions, blanks, controls, Unicode. */
-const fragment: fc.Arbitrary<string> = fc.oneof(
-  {arbitrary: fc.constantFrom('docker', 'build', '-t', 'x:1', '.', '--tag=a', 'a', 'b', '=', '-', '--', '~', '*', '{a,b}'), weight: 6},
-  {arbitrary: fc.constantFrom(' ', '  ', '\t', ' \t '), weight: 6},
-  {arbitrary: fc.constantFrom("'", '"', '\\', '\\\\', "\\'", '\\"', "''", '""', '\\ '), weight: 5},
-  {arbitrary: fc.constantFrom('|', ';', '&', '<', '>', '`', '$', '#', '(', ')', '{', '}', '!'), weight: 4},
-  {arbitrary: fc.constantFrom('||', '&&', '|&', '&>', '>>', '<<', '>&', '<&', '>|', '<>', '2>', '$(', '${', '${x}', '$HOME', '$1', '$?', '$$', '$-', '$ '), weight: 3},
-  {arbitrary: fc.constantFrom('\x00', '\x07', '\n', '\r', '\x1b', '\x1b[A', '\x7f', '\x85', '\x9b', '\u2028', '\ufeff'), weight: 1},
-  {arbitrary: fc.constantFrom('é', '€', '😀', '\u0301', '\ud800', '\udc00', '中文', '\u202e'), weight: 2},
-  {arbitrary: anyString(8), weight: 2},
-);
-const shellish: fc.Arbitrary<string> = fc.array(fragment, {maxLength: 24}).map((parts) => parts.join(''));
 
 /** Words of every kind that can be typed (no control characters but tab). */
 const typeableWord = anyString(24).map(typeable);

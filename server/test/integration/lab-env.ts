@@ -15,7 +15,7 @@ export function labEnv(): Record<string, string> {
   } catch {
     /* not started through the script: rely on the process environment */
   }
-  for (const k of ['DOCKER_HOST', 'LAB_REGISTRY', 'LAB_REGISTRY_USER', 'LAB_REGISTRY_PASSWORD']) {
+  for (const k of ['DOCKER_HOST', 'LAB_REGISTRY', 'LAB_REGISTRY_USER', 'LAB_REGISTRY_PASSWORD', 'LAB_ENGINE_KIND', 'LAB_REGISTRY_KIND']) {
     if (process.env[k]) env[k] = process.env[k]!;
   }
   if (!env.DOCKER_HOST) throw new Error('no engine: run scripts/lab-engine.sh up (npm test does)');

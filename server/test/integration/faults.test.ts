@@ -1,0 +1,104 @@
+/**
+ * Faults of the real parts: the engine stopping mid-build, the registry
+ * stopping mid-push. The reader gets a clear error, the server stays up, the
+ * next command works once the part is back, and no build container is left.
+ *
+ * These stop and restart the private engine and registry of
+ * scripts/lab-engine.sh; against an engine or registry it did not start,
+ * they are skipped (stopping someone else's engine is not a test's business).
+ */
+import {execFileSync} from 'node:child_process';
+import path from 'node:path';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {labEnv, ROOT, startTestLab, TestClient, uniqueName, type TestLab} from './harness';
+
+const env = labEnv();
+const script = path.join(ROOT, 'scripts/lab-engine.sh');
+const engine = (cmd: string) => execFileSync('bash', [script, cmd], {stdio: 'pipe', env: {...process.env}, timeout: 120_000});
+const registry = env.LAB_REGISTRY ?? 'localhost:5000';
+const user = env.LAB_REGISTRY_USER ?? 'student';
+const password = env.LAB_REGISTRY_PASSWORD ?? 'docker-lab';
+
+let lab: TestLab;
+beforeAll(async () => {
+  lab = await startTestLab();
+});
+afterAll(async () => {
+  engine('up'); // whatever happened, leave the parts running
+  await lab?.close();
+});
+
+async function statusOk(): Promise<boolean> {
+  const port = new URL(lab.url).port;
+  const res = await fetch(`http://127.0.0.1:${port}/companion/status`);
+  return res.ok;
+}
+
+describe.skipIf(env.LAB_ENGINE_KIND !== 'private')('the engine goes away', () => {
+  it('stopping dockerd mid-build: a clear error, the server stays up, the next command works once it is back', async () => {
+    const containersBefore = (await lab.lab.engine.listContainers({all: true})).length;
+    const client = await TestClient.connect(lab.url);
+    const from = client.messages.length;
+    client.send({
+      t: 'run',
+      blockId: 'doomed',
+      command: `docker build --no-cache -t ${uniqueName('fault-engine')} .`,
+      context: {context: 'tiny', dockerfile: `FROM busybox\nRUN echo waiting && sleep 40 # ${Date.now()}\n`},
+    });
+    await client.waitForText(/#\d+ [\d.]+ waiting/);
+    engine('stop-engine');
+    const end = await client.waitFor((m) => m.t === 'command-end', 60_000, from);
+    expect(end.t === 'command-end' && end.exitCode).not.toBe(0);
+    expect(client.text).toMatch(/connection to the Docker daemon .* was lost|ended the build without an image|Cannot connect to the Docker daemon/);
+    expect(client.text).not.toMatch(/internal error/);
+    expect(await statusOk()).toBe(true);
+
+    // While it is down: a clear message, no crash.
+    let mark = client.output.length;
+    const down = await client.type('docker images');
+    expect(down.exitCode).toBe(1);
+    expect(client.since(mark)).toMatch(/Cannot connect to the Docker daemon at .*Is the docker daemon running\?/);
+
+    engine('up');
+    mark = client.output.length;
+    const back = await client.type('docker images');
+    expect(back.exitCode, client.since(mark)).toBe(0);
+    expect(client.since(mark)).toMatch(/REPOSITORY/);
+    const containersAfter = (await lab.lab.engine.listContainers({all: true})).length;
+    expect(containersAfter).toBeLessThanOrEqual(containersBefore);
+    // And a build works again.
+    expect((await client.run(`docker build -t ${uniqueName('fault-after')} .`, {context: 'tiny', dockerfile: 'FROM busybox\n'})).exitCode).toBe(0);
+    client.close();
+  });
+});
+
+describe.skipIf(env.LAB_REGISTRY_KIND !== 'private')('the registry goes away', () => {
+  it('stopping the registry mid-push: a clear error, and the push works once it is back', async () => {
+    const client = await TestClient.connect(lab.url);
+    const repo = `${registry}/${user}/${uniqueName('fault-push')}`;
+    // A big random layer, so the push takes a while.
+    const dockerfile = `FROM busybox\nRUN head -c 150000000 /dev/urandom > /blob # ${Date.now()}\n`;
+    expect((await client.run(`docker build -t ${repo} .`, {context: 'tiny', dockerfile}, 180_000)).exitCode).toBe(0);
+    const loginFrom = client.messages.length;
+    client.send({t: 'input', data: `docker login -u ${user} ${registry}\r`});
+    await client.waitForText(/Password: $/m);
+    client.send({t: 'input', data: `${password}\r`});
+    await client.waitFor((m) => m.t === 'command-end', 30_000, loginFrom);
+
+    const from = client.messages.length;
+    const mark = client.output.length;
+    client.send({t: 'run', blockId: 'push', command: `docker push ${repo}`});
+    await client.waitForText(/Pushing/);
+    engine('stop-registry');
+    const end = await client.waitFor((m) => m.t === 'command-end', 120_000, from);
+    expect(end.t === 'command-end' && end.exitCode).not.toBe(0);
+    expect(client.since(mark)).toMatch(/connection refused|EOF|broken pipe|connection reset|dial tcp/i);
+    expect(await statusOk()).toBe(true);
+
+    engine('up');
+    const again = await client.run(`docker push ${repo}`, undefined, 180_000);
+    expect(again.exitCode, client.text.slice(-1500)).toBe(0);
+    expect(client.text).toMatch(/latest: digest: sha256:[0-9a-f]{64}/);
+    client.close();
+  });
+});

@@ -38,7 +38,13 @@ export default defineConfig({
   webServer: {
     command: 'npx tsx server/src/main.ts',
     url: `http://127.0.0.1:${port}/companion/status`,
-    env: {...(process.env as Record<string, string>), LAB_PORT: String(port), LAB_LOG_LEVEL: process.env.LAB_LOG_LEVEL ?? 'warn'},
+    env: {
+      ...(process.env as Record<string, string>),
+      LAB_PORT: String(port),
+      // Every log line, kept for the secrets test to search.
+      LAB_LOG_LEVEL: 'debug',
+      LAB_LOG_FILE: 'e2e/.output/server.log',
+    },
     reuseExistingServer: false,
     timeout: 60_000,
     stdout: 'ignore',

@@ -11,7 +11,7 @@ export function createLogger(opts: {level?: string; destination?: NodeJS.Writabl
   return pino(
     {
       level: opts.level ?? process.env.LAB_LOG_LEVEL ?? 'info',
-      base: {service: 'docker-lab'},
+      base: {service: 'lab-companion'},
       redact: {
         paths: [
           'password',
@@ -29,6 +29,7 @@ export function createLogger(opts: {level?: string; destination?: NodeJS.Writabl
         censor: '[redacted]',
       },
     },
-    (opts.destination as pino.DestinationStream | undefined) ?? pino.destination(2),
+    (opts.destination as pino.DestinationStream | undefined) ??
+      pino.destination(process.env.LAB_LOG_FILE ? {dest: process.env.LAB_LOG_FILE, mkdir: true, sync: true} : 2),
   );
 }

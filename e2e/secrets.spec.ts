@@ -1,0 +1,58 @@
+/**
+ * A password typed at `docker login` appears nowhere afterwards: not in the
+ * server's log lines (all levels, errors included), not in the terminal's
+ * transcript, not in the browser's storage.
+ */
+import {readFileSync} from 'node:fs';
+import {expect, test} from '@playwright/test';
+import {labEnv} from '../server/test/integration/lab-env';
+import {block, openFromSidebar, typeInTerminal, waitForTerminal, terminalText} from './lab';
+
+const env = labEnv();
+const user = env.LAB_REGISTRY_USER ?? 'student';
+const password = env.LAB_REGISTRY_PASSWORD ?? 'docker-lab';
+
+test('the login password is in no log line, transcript or browser storage', async ({page, context}) => {
+  await page.goto('/docs');
+  await openFromSidebar(page, /logging in and pushing/i);
+  const login = block(page, 'docker login');
+  await login.scrollIntoViewIfNeeded();
+
+  // A wrong password first (an error path), then the right one.
+  for (const attempt of [`${password}-wrong`, password]) {
+    await login.getByTestId('run-button').click();
+    await waitForTerminal(page, /Username[^\n]*:\s*$/);
+    await typeInTerminal(page, `${user}\n`);
+    await waitForTerminal(page, /Password:\s*$/);
+    await page.keyboard.type(`${attempt}\n`);
+    await expect(login.getByTestId('block-status')).toHaveAttribute('data-state', attempt === password ? 'ok' : 'error');
+  }
+  await waitForTerminal(page, /Login Succeeded/);
+  await waitForTerminal(page, /unauthorized|401/i);
+  const push = block(page, /docker push \S+\/hello$/);
+  await push.getByTestId('run-button').click();
+  await expect(push.getByTestId('block-status')).toHaveAttribute('data-state', /ok|error/, {timeout: 120_000});
+
+  const transcript = await terminalText(page);
+  expect(transcript).not.toContain(password);
+
+  const storage = await page.evaluate(async () => {
+    const dump: string[] = [];
+    for (const s of [localStorage, sessionStorage]) {
+      for (let i = 0; i < s.length; i++) dump.push(`${s.key(i)}=${s.getItem(s.key(i)!)}`);
+    }
+    dump.push(document.cookie);
+    if ('caches' in window) dump.push(...(await caches.keys()));
+    if (indexedDB.databases) dump.push(...(await indexedDB.databases()).map((d) => d.name ?? ''));
+    return dump.join('\n');
+  });
+  expect(storage).not.toContain(password);
+  const cookies = await context.cookies();
+  expect(JSON.stringify(cookies)).not.toContain(password);
+
+  const log = readFileSync('e2e/.output/server.log', 'utf8');
+  expect(log).toMatch(/"event":"login"/); // the log was written and saw the login…
+  expect(log).toMatch(/"event":"login-failed"/);
+  expect(log).not.toContain(password); // …but not the password
+  expect(log).not.toContain(Buffer.from(`${user}:${password}`).toString('base64'));
+});

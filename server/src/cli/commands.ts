@@ -31,6 +31,7 @@ export type Command =
   | {kind: 'tag'; source: string; target: string}
   | {kind: 'rmi'; images: string[]; force: boolean}
   | {kind: 'history'; image: string; noTrunc: boolean; quiet: boolean; human: boolean}
+  | {kind: 'inspect'; images: string[]}
   | {kind: 'login'; server?: string; username?: string}
   | {kind: 'logout'; server?: string}
   | {kind: 'push'; name: string; quiet: boolean}

@@ -53,6 +53,7 @@ export const SUPPORTED_COMMANDS: readonly string[] = [
   'docker tag',
   'docker rmi',
   'docker history',
+  'docker inspect',
   'docker push',
   'docker login',
   'docker logout',
@@ -540,6 +541,15 @@ const historySpec = (path: string): CommandSpec => ({
     }),
 });
 
+const inspectSpec = (path: string): CommandSpec => ({
+  path,
+  use: `docker ${path} IMAGE [IMAGE...]`,
+  short: 'Display detailed information on one or more images',
+  flags: [],
+  args: {min: 1, max: Infinity},
+  make: (_v, args) => success({kind: 'inspect', images: args}),
+});
+
 const pushSpec = (path: string): CommandSpec => ({
   path,
   use: `docker ${path} [OPTIONS] NAME[:TAG]`,
@@ -556,6 +566,7 @@ const TOP_LEVEL = new Map<string, CommandSpec>(Object.entries({
   tag: tagSpec('tag'),
   rmi: rmiSpec('rmi'),
   history: historySpec('history'),
+  inspect: inspectSpec('inspect'),
   push: pushSpec('push'),
   login: {
     path: 'login',
@@ -592,6 +603,7 @@ const IMAGE_RM = rmiSpec('image rm', 'rm, rmi, remove');
 const IMAGE_SUBCOMMANDS = new Map<string, CommandSpec>([
   ['build', buildSpec('image build')],
   ['history', historySpec('image history')],
+  ['inspect', inspectSpec('image inspect')],
   ['ls', IMAGE_LS],
   ['list', IMAGE_LS],
   ['push', pushSpec('image push')],
@@ -604,12 +616,12 @@ const IMAGE_SUBCOMMANDS = new Map<string, CommandSpec>([
 /** docker CLI commands that exist but are not run here (so they get "not supported", not "unknown"). */
 const KNOWN_UNSUPPORTED = new Set([
   'attach', 'builder', 'buildx', 'checkpoint', 'commit', 'compose', 'config', 'container', 'context', 'cp',
-  'create', 'debug', 'diff', 'events', 'exec', 'export', 'import', 'info', 'init', 'inspect', 'kill', 'load',
+  'create', 'debug', 'diff', 'events', 'exec', 'export', 'import', 'info', 'init', 'kill', 'load',
   'logs', 'manifest', 'network', 'node', 'pause', 'plugin', 'port', 'ps', 'pull', 'rename', 'restart', 'rm',
   'run', 'sbom', 'save', 'scan', 'scout', 'search', 'secret', 'service', 'stack', 'start', 'stats', 'stop',
   'swarm', 'system', 'top', 'trust', 'unpause', 'update', 'volume', 'wait', 'completion',
 ]);
-const KNOWN_UNSUPPORTED_IMAGE = new Set(['import', 'inspect', 'load', 'prune', 'pull', 'save']);
+const KNOWN_UNSUPPORTED_IMAGE = new Set(['import', 'load', 'prune', 'pull', 'save']);
 
 const ROOT_FLAGS: FlagDef[] = [
   HELP_FLAG,

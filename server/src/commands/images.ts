@@ -9,6 +9,7 @@ type Images = Extract<Command, {kind: 'images'}>;
 type Tag = Extract<Command, {kind: 'tag'}>;
 type Rmi = Extract<Command, {kind: 'rmi'}>;
 type History = Extract<Command, {kind: 'history'}>;
+type Inspect = Extract<Command, {kind: 'inspect'}>;
 
 /** `docker images [-a] [-q] [--no-trunc] [REPOSITORY[:TAG]]`: this session's images. */
 export const images: Handler<Images> = async (cmd, env) => {
@@ -92,3 +93,21 @@ export function splitTag(name: string): {repo: string; tag: string} {
   if (colon > base.lastIndexOf('/')) return {repo: base.slice(0, colon), tag: base.slice(colon + 1)};
   return {repo: base, tag: 'latest'};
 }
+
+/** `docker inspect IMAGE...` (images only): the engine's JSON, for this session's images and the base images. */
+export const inspect: Handler<Inspect> = async (cmd, env) => {
+  const found: unknown[] = [];
+  let status = 0;
+  for (const name of cmd.images) {
+    const {owner} = await ownerOf(env.engine, name, env.session.ownerId);
+    const details = owner === 'mine' || owner === 'lab' ? await env.engine.inspectImage(name) : null;
+    if (!details) {
+      env.term.write(errorLine(`Error: No such object: ${name}`));
+      status = 1;
+      continue;
+    }
+    found.push(details);
+  }
+  if (found.length) env.term.write(crlf(JSON.stringify(found, null, 4)) + '\r\n');
+  return status;
+};

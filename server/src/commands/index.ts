@@ -2,7 +2,7 @@ import type {Command} from '../cli/commands';
 import {EngineError} from '../engine';
 import {errorLine} from '../terminal/style';
 import {build} from './build';
-import {history, images, rmi, tag} from './images';
+import {history, images, inspect, rmi, tag} from './images';
 import {login, logout} from './login';
 import {clear, help, version} from './misc';
 import {push} from './push';
@@ -26,6 +26,8 @@ export async function runCommand(command: Command, env: CommandEnv): Promise<num
         return await rmi(command, env);
       case 'history':
         return await history(command, env);
+      case 'inspect':
+        return await inspect(command, env);
       case 'login':
         return await login(command, env);
       case 'logout':

@@ -43,13 +43,14 @@ const FLAGS_FOR: Record<string, string[]> = {
   tag: ['--help'],
   rmi: ['-f', '--force', '--no-prune'],
   history: ['-H', '--human', '--no-trunc', '-q', '--quiet', '-H=false', '--format'],
+  inspect: ['-f', '--format', '--type', '-s'],
   push: ['-q', '--quiet', '-a', '--all-tags'],
   login: ['-u', '--username', '-p', '--password', '--password-stdin'],
   logout: [],
   version: ['-f', '--format'],
 };
 const SUPPORTED_SUBCOMMANDS = Object.keys(FLAGS_FOR);
-const IMAGE_SUBCOMMANDS = ['build', 'history', 'ls', 'list', 'push', 'rm', 'rmi', 'remove', 'tag'];
+const IMAGE_SUBCOMMANDS = ['build', 'history', 'inspect', 'ls', 'list', 'push', 'rm', 'rmi', 'remove', 'tag'];
 
 /** `docker [image] SUB` followed by that command's flags and plausible arguments. */
 export const structuredArgv: fc.Arbitrary<string[]> = fc

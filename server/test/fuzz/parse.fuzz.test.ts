@@ -14,10 +14,8 @@ import {isImageIdentifier, parseReference} from '../../src/cli/reference';
 import {dockerLine, word} from './generators';
 import {ANY_CONTROL, CONTROL_NO_TAB, anyString, runs, singleQuote} from './support';
 
-const HELP_TOPICS = new Set([
-  'build', 'images', 'tag', 'rmi', 'history', 'push', 'login', 'logout', 'version',
-  'image', 'image build', 'image history', 'image ls', 'image push', 'image rm', 'image tag',
-]);
+/** The general help: a help topic that resolves to nothing would print this. */
+const GENERAL_HELP = helpText();
 const DIGEST_RE = /^(?:sha256:[a-f0-9]{64}|sha384:[a-f0-9]{96}|sha512:[a-f0-9]{128})$/;
 
 /** Exact key sets per kind: [required, optional]. */
@@ -27,6 +25,7 @@ const KEYS: Record<Command['kind'], [string[], string[]]> = {
   tag: [['kind', 'source', 'target'], []],
   rmi: [['kind', 'images', 'force'], []],
   history: [['kind', 'image', 'noTrunc', 'quiet', 'human'], []],
+  inspect: [['kind', 'images'], []],
   login: [['kind'], ['server', 'username']],
   logout: [['kind'], ['server']],
   push: [['kind', 'name', 'quiet'], []],
@@ -124,6 +123,10 @@ function checkResult(argv: string[], r: ParseResult): void {
       for (const i of c.images) positional(i, 'image');
       bool(c.force, 'force');
       return;
+    case 'inspect':
+      if (!Array.isArray(c.images) || c.images.length === 0) fail('inspect without images');
+      for (const i of c.images) positional(i, 'image');
+      return;
     case 'history':
       positional(c.image, 'image');
       bool(c.noTrunc, 'noTrunc');
@@ -145,7 +148,8 @@ function checkResult(argv: string[], r: ParseResult): void {
       return;
     }
     case 'help':
-      if (c.topic !== undefined && !HELP_TOPICS.has(c.topic)) fail(`help topic ${c.topic}`);
+      // A topic names a command (or `image`) that has its own help.
+      if (c.topic !== undefined && (typeof c.topic !== 'string' || helpText(c.topic) === GENERAL_HELP)) fail(`help topic ${c.topic}`);
       if (typeof helpText(c.topic) !== 'string') fail('helpText');
       return;
     case 'version':

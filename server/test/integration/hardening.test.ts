@@ -97,6 +97,72 @@ describe('limits', () => {
   });
 });
 
+describe('limits on how much a reader can do', () => {
+  it('commands beyond the per-minute limit are refused and run nothing', async () => {
+    const slow = await startTestLab({LAB_COMMANDS_PER_MINUTE: '3'});
+    try {
+      const client = await TestClient.connect(slow.url);
+      for (let i = 0; i < 3; i++) expect((await client.type('docker images -q')).exitCode).toBe(0);
+      const mark = client.output.length;
+      expect((await client.type('docker images')).exitCode).toBe(1);
+      expect(client.since(mark)).toMatch(/at most 3 commands a minute; nothing was run/);
+      expect(client.since(mark)).not.toMatch(/REPOSITORY/);
+      client.close();
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it('sessions per client and in total are capped; a closed page makes room', async () => {
+    const small = await startTestLab({LAB_MAX_SESSIONS_PER_CLIENT: '2', LAB_MAX_SESSIONS: '3'});
+    try {
+      const a = await TestClient.connect(small.url);
+      const b = await TestClient.connect(small.url);
+      const c = await TestClient.connect(small.url);
+      const refused = c.messages.find((m) => m.t === 'error');
+      expect(refused && refused.t === 'error' && refused.code).toBe('session-limit');
+      expect(refused && refused.t === 'error' && refused.message).toMatch(/too many terminals/);
+      // Closing a page frees its place for the next one from the same client.
+      a.close();
+      await new Promise((r) => setTimeout(r, 200));
+      const d = await TestClient.connect(small.url);
+      expect(d.session?.sessionId).toBeTruthy();
+      // In total: the third session (from another address) fits, the fourth does not.
+      small.lab.manager.create('192.0.2.10');
+      expect(() => small.lab.manager.create('192.0.2.11')).toThrow(/the lab is full \(3 sessions\)/);
+      b.close();
+      d.close();
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('an idle session is warned, then ended', async () => {
+    const idle = await startTestLab({LAB_SESSION_IDLE_MS: '10000'});
+    idle.lab.manager.watchIdle(200);
+    try {
+      const client = await TestClient.connect(idle.url);
+      await client.waitForText(/idle for a while and ends in \d+ s/, 15_000);
+      const ended = await new Promise<boolean>((resolve) => {
+        const t = setInterval(() => {
+          if (!idle.lab.manager.get(client.session.sessionId)) {
+            clearInterval(t);
+            resolve(true);
+          }
+        }, 200);
+        setTimeout(() => {
+          clearInterval(t);
+          resolve(false);
+        }, 15_000);
+      });
+      expect(ended).toBe(true);
+      client.close();
+    } finally {
+      await idle.close();
+    }
+  });
+});
+
 describe('reconnect without loss', () => {
   it('a page that drops its connection mid-build gets every byte exactly once, in order', async () => {
     const first = await TestClient.connect(lab.url);

@@ -118,7 +118,7 @@ export class TestClient {
       client.lastSeq = opts.continueFrom.lastSeq;
     }
     client.send({t: 'hello', v: PROTOCOL_VERSION, cols: opts.cols ?? 120, rows: 30, ...(opts.resume ? {resume: opts.resume} : {})});
-    await client.waitFor((m) => m.t === 'hello' || (m.t === 'error' && m.code === 'no-session'));
+    await client.waitFor((m) => m.t === 'hello' || (m.t === 'error' && (m.code === 'no-session' || m.code === 'session-limit')));
     return client;
   }
 

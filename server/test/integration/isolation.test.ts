@@ -44,12 +44,15 @@ describe('two sessions', () => {
     await a.type('docker images');
     expect(a.since(mark)).toContain(name);
 
-    for (const cmd of [`docker tag ${name} stolen`, `docker rmi ${name}`, `docker history ${name}`]) {
+    for (const cmd of [`docker tag ${name} stolen`, `docker rmi ${name}`, `docker history ${name}`, `docker inspect ${name}`]) {
       mark = b.output.length;
       const end = await b.type(cmd);
       expect(end.exitCode, cmd).not.toBe(0);
-      expect(b.since(mark), cmd).toMatch(/No such image/);
+      expect(b.since(mark), cmd).toMatch(/No such (image|object)/);
     }
+    mark = a.output.length;
+    expect((await a.type(`docker inspect ${name}`)).exitCode).toBe(0);
+    expect(a.since(mark)).toMatch(/"RepoTags"/);
     mark = b.output.length;
     await login(b);
     expect((await b.type(`docker push ${name}`)).exitCode).not.toBe(0);

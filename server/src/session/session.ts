@@ -41,6 +41,9 @@ interface Running {
 
 type LineWaiter = (line: string | null) => void;
 
+/** Lesson Dockerfiles a session keeps (the site has a few lessons with one each). */
+const MAX_CONTEXTS = 16;
+
 const BANNER =
   `${bold('Docker Lab terminal')} ${dim('— not a shell: it runs docker commands against the lab\'s engine.')}\r\n` +
   `Type ${bold('help')} to see what it supports. The Run buttons on the page type here for you.\r\n`;
@@ -133,7 +136,12 @@ export class Session {
   /** The page shows this Dockerfile for lesson `context`; `docker build .` now builds it. */
   setContext(context: string, dockerfile: string): void {
     const changed = this.state.currentContext !== context;
+    // A page has a handful of lessons: keep the most recent few, so no client can grow this map.
+    this.state.dockerfiles.delete(context);
     this.state.dockerfiles.set(context, dockerfile);
+    if (this.state.dockerfiles.size > MAX_CONTEXTS) {
+      this.state.dockerfiles.delete(this.state.dockerfiles.keys().next().value!);
+    }
     this.state.currentContext = context;
     if (changed && this.#editor.reading && !this.#lineWaiter) {
       // Redraw the prompt (it names the current context), keeping what the reader has typed.

@@ -259,7 +259,7 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
 
 describe('parseClientMessage fuzz', () => {
   it('only ever throws ProtocolError, on arbitrary strings', () => {
-    fc.assert(fc.property(anyString(300), check), runs(8_000));
+    fc.assert(fc.property(anyString(300), check), runs(9_000));
   });
 
   it('agrees with an independent validator on arbitrary JSON values', () => {
@@ -271,7 +271,7 @@ describe('parseClientMessage fuzz', () => {
         JSON.stringify({...o, t}),
       ),
     );
-    fc.assert(fc.property(framey, check), runs(8_000));
+    fc.assert(fc.property(framey, check), runs(9_000));
   });
 
   it('accepts every valid frame exactly, and stays exact under mutation', () => {

@@ -13,6 +13,15 @@ export default defineConfig({
         },
       },
       {
+        // Property tests with fast-check: about 100,000 generated inputs per run (FUZZ_SCALE multiplies).
+        test: {
+          name: 'fuzz',
+          include: ['server/test/fuzz/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 300_000,
+        },
+      },
+      {
         test: {
           name: 'integration',
           include: ['server/test/integration/**/*.test.ts'],

@@ -229,9 +229,12 @@ function Buffer_byteLength(s: string): number {
     const c = s.charCodeAt(i);
     if (c < 0x80) n += 1;
     else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff) {
-      n += 4;
-      i++;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n += 4; // a surrogate pair: one 4-byte character
+        i++;
+      } else n += 3; // a lone surrogate is sent as U+FFFD: 3 bytes
     } else n += 3;
   }
   return n;

@@ -162,7 +162,9 @@ function dollarMessage(line: string, i: number): string | undefined {
     token = '$' + next; // positional and special parameters
   }
   if (token === undefined) return undefined;
-  return `variables are not expanded here (${shorten(token)}): type the value instead`;
+  // The token is the reader's text: no control character (a tab, say) may reach the message.
+  const shown = shorten(token).replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return `variables are not expanded here (${shown}): type the value instead`;
 }
 
 /** The refusal for the unquoted operator character at `i`. */

@@ -111,6 +111,8 @@ export const build: Handler<Build> = async (cmd, env) => {
   } finally {
     deadline.clear();
     clearInterval(ticker);
+    // If the engine never took the context (unreachable, refused), close the files it was read from.
+    packed.stream.destroy();
   }
   term.write(out.finish());
   if (out.error) {

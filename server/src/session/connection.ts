@@ -10,7 +10,7 @@ import {
 import type {Logger} from '../log';
 import {SessionLimitError, type SessionManager} from './manager';
 import type {OutputSink} from './output';
-import type {Session, SessionEvents} from './session';
+import {Session, type SessionEvents} from './session';
 
 /** A connection must say hello within this time. */
 const HELLO_TIMEOUT_MS = 10_000;
@@ -93,7 +93,12 @@ export function handleConnection(ws: WebSocket, manager: SessionManager, log: Lo
       case 'context':
         session.setContext(msg.context, msg.dockerfile);
         break;
-      case 'run':
+      case 'run': {
+        const refusal = Session.refuseRun(msg.command);
+        if (refusal) {
+          send({t: 'error', code: 'bad-frame', message: refusal, blockId: msg.blockId});
+          break;
+        }
         if (session.busy || !session.run(msg.command, msg.blockId, msg.context)) {
           send({
             t: 'error',
@@ -103,6 +108,7 @@ export function handleConnection(ws: WebSocket, manager: SessionManager, log: Lo
           });
         }
         break;
+      }
       case 'ack':
         session.output.ack(msg.seq);
         break;

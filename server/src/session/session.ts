@@ -166,9 +166,10 @@ export class Session {
    */
   run(command: string, blockId: string, context?: {context: string; dockerfile: string}): boolean {
     this.lastActivity = Date.now();
+    if (Session.refuseRun(command)) return false;
     if (this.#running || this.#lineWaiter || !this.#editor.reading) return false;
     if (context) this.setContext(context.context, context.dockerfile);
-    const line = command.replace(/[\r\n]+/g, ' ').trim();
+    const line = command.trim();
     // Ctrl-E, Ctrl-U: drop whatever the reader had half typed; then type the block's command.
     const {output} = this.#editor.feed('\x05\x15');
     this.output.write(output);
@@ -178,6 +179,20 @@ export class Session {
     for (const ev of typed.events) this.#onEditorEvent(ev);
     this.#pendingBlockId = undefined;
     return true;
+  }
+
+  /**
+   * Why a block's command cannot be run, or null. It is typed at the prompt as
+   * keystrokes, so it must be one plain line: no control characters (they
+   * would edit the line or recall history), and something to run.
+   */
+  static refuseRun(command: string): string | null {
+    // Line ends around the command are harmless; inside it, a control character is not.
+    // eslint-disable-next-line no-control-regex
+    if (/[\u0000-\u001f\u007f]/.test(command.trim())) return 'a block\'s command must be one line without control characters';
+    const parsed = parseCommandLine(command.trim());
+    if (parsed.ok && parsed.command.kind === 'empty') return 'a block\'s command is empty';
+    return null;
   }
 
   #pendingBlockId: string | undefined;

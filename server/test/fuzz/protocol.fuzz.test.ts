@@ -345,7 +345,7 @@ describe('parseClientMessage fuzz', () => {
   // The other way, "a".repeat(16381) + "\ud800" is 16,384 bytes as UTF-8 (Buffer.byteLength)
   // but counted 16,385, so an input frame exactly at the limit is refused as too large.
   // Bounded by the 256 KiB frame limit, so low severity. Skipped until the counter is fixed.
-  it.skip('BUG: an unpaired high surrogate makes the field byte limits miscount ("\\ud800\\u4e00" × 32 as blockId)', () => {
+  it('regression (found by fuzzing): an unpaired high surrogate makes the field byte limits miscount ("\\ud800\\u4e00" × 32 as blockId)', () => {
     const blockId = '\ud800\u4e00'.repeat(32);
     expect(Buffer.byteLength(blockId)).toBe(192);
     expect(() => parseClientMessage(JSON.stringify({t: 'run', blockId, command: 'x'}))).toThrow(ProtocolError);

@@ -332,7 +332,7 @@ describe('Session fuzz (engine stand-in that throws)', () => {
   // `docker build .` on a context with a file larger than the stream's buffer (a few
   // hundred KiB). Minimal input: setContext(lesson with a 1 MiB file) + "docker build .\r"
   // with the engine down, repeated. Skipped until build.ts destroys packed.stream on failure.
-  it.skip('BUG: a build whose engine call fails leaks the context stream (one open file per build)', async () => {
+  it('regression (found by fuzzing): a build whose engine call fails leaks the context stream (one open file per build)', async () => {
     if (!existsSync('/proc/self/fd')) return;
     const dir = mkdtempSync(path.join(tmpdir(), 'lab-fuzz-'));
     try {
@@ -364,7 +364,7 @@ describe('Session fuzz (engine stand-in that throws)', () => {
   // the block "pending" until the connection drops. The remark plugin refuses empty blocks
   // at build time, so only a hand-written frame gets here. Minimal input: {t:'run',
   // blockId:'b1', command:''} (also '   ', '# note', '\x03'). Skipped until run() refuses or ends them.
-  it.skip('BUG: a Run of a blank, comment-only or Ctrl-C command is accepted and never ends', async () => {
+  it('regression (found by fuzzing): a Run of a blank, comment-only or Ctrl-C command is accepted and never ends', async () => {
     for (const command of ['', '   ', '# note', '\x03']) {
       const h = harness();
       h.session.start(80, 24);
@@ -386,7 +386,7 @@ describe('Session fuzz (engine stand-in that throws)', () => {
   // blocks are plain text and a client can type anything with `input`). Minimal input:
   // after any command line, {t:'run', blockId:'b1', command:'\x1b[A'}. Skipped until run()
   // (or the protocol) refuses control characters in a command.
-  it.skip('BUG: a Run command holding control characters runs a different line ("\\x1b[A" reruns history)', async () => {
+  it('regression (found by fuzzing): a Run command holding control characters runs a different line ("\\x1b[A" reruns history)', async () => {
     const h = harness();
     h.session.start(80, 24);
     const first = h.nextEnd();

@@ -19,6 +19,7 @@ import {
   type ErrorCode,
   type ServerMessage,
   type SessionInfo,
+  utf8Length,
 } from '../protocol';
 
 // ---------------------------------------------------------------- types
@@ -123,19 +124,6 @@ type Pending =
   | {kind: 'output'; epoch: number; seq: number; data: string}
   | {kind: 'local'; data: string};
 
-export function utf8Length(s: string): number {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-      n += 4;
-      i++;
-    } else n += 3;
-  }
-  return n;
-}
 
 /** Split text into pieces of at most `maxBytes` UTF-8 bytes, never inside a surrogate pair. */
 export function splitUtf8(s: string, maxBytes: number): string[] {

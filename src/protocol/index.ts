@@ -203,7 +203,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 function str(o: Record<string, unknown>, key: string, max: number): string {
   const v = o[key];
   if (typeof v !== 'string') throw new ProtocolError('bad-frame', `"${key}" must be a string`);
-  if (Buffer_byteLength(v) > max) {
+  if (utf8Length(v) > max) {
     throw new ProtocolError('too-large', `"${key}" is larger than ${max} bytes`);
   }
   return v;
@@ -223,7 +223,7 @@ function contextName(v: string): string {
 }
 
 /** UTF-8 length without depending on Node's Buffer (this module runs in browsers too). */
-function Buffer_byteLength(s: string): number {
+export function utf8Length(s: string): number {
   let n = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
@@ -253,7 +253,7 @@ function parseContext(o: Record<string, unknown>): {context: string; dockerfile:
  * fields.
  */
 export function parseClientMessage(raw: string): ClientMessage {
-  if (Buffer_byteLength(raw) > MAX_CLIENT_FRAME_BYTES) {
+  if (utf8Length(raw) > MAX_CLIENT_FRAME_BYTES) {
     throw new ProtocolError('too-large', `frame larger than ${MAX_CLIENT_FRAME_BYTES} bytes`);
   }
   let o: unknown;

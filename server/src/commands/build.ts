@@ -1,12 +1,12 @@
 import type {Command} from '../cli/commands';
 import {streamBroken} from '../engine/errors';
-import {jsonMessages} from '../engine/json-stream';
 import {ContextError} from '../lessons/context';
 import {BuildOutput} from '../render/build';
 import {sendingContextLine} from '../render/classic';
 import {errorLine, red} from '../terminal/style';
 import {formatDuration, withDeadline} from './deadline';
 import {claimName, sessionLabels} from './ownership';
+import {pump} from './stream';
 import {EXIT_INTERRUPTED, type Handler} from './types';
 
 type Build = Extract<Command, {kind: 'build'}>;
@@ -88,13 +88,7 @@ export const build: Handler<Build> = async (cmd, env) => {
       signal: deadline.signal,
     });
     buildId = started.buildId;
-    for await (const msg of jsonMessages(started.stream)) {
-      const text = out.write(msg);
-      if (text && !cmd.quiet) term.write(text);
-      await term.room();
-      if (deadline.signal.aborted) break;
-    }
-    if (deadline.signal.aborted) throw deadline.signal.reason;
+    await pump(started.stream, (msg) => out.write(msg), term, {quiet: cmd.quiet, signal: deadline.signal});
   } catch (err) {
     if (!deadline.signal.aborted) {
       term.write(out.finish());

@@ -1,12 +1,12 @@
 import type {Command} from '../cli/commands';
 import {familiarName, parseReference, registryAuthServer, repository, withDefaultTag} from '../cli/reference';
 import {streamBroken} from '../engine/errors';
-import {jsonMessages} from '../engine/json-stream';
-import {ProgressRenderer} from '../render/jsonmessage';
+import {ProgressRenderer, type JSONMessage} from '../render/jsonmessage';
 import {errorLine, yellow} from '../terminal/style';
 import {formatDuration, withDeadline} from './deadline';
 import {hubUnreachableHint} from './hints';
 import {ownerOf} from './ownership';
+import {pump} from './stream';
 import {EXIT_INTERRUPTED, type Handler} from './types';
 
 type Push = Extract<Command, {kind: 'push'}>;
@@ -63,14 +63,11 @@ export const push: Handler<Push> = async (cmd, env) => {
   let finished = false;
   try {
     const stream = await env.engine.push(repo, tag, auth, deadline.signal);
-    for await (const msg of jsonMessages(stream)) {
-      if (msg.aux) finished = true;
-      const text = progress.write(msg);
-      if (text && !cmd.quiet) term.write(text);
-      await term.room();
-      if (deadline.signal.aborted) break;
-    }
-    if (deadline.signal.aborted) throw deadline.signal.reason;
+    const render = (msg: JSONMessage) => {
+      if (msg.aux) finished = true; // the registry confirmed the push (Tag, Digest, Size)
+      return progress.write(msg);
+    };
+    await pump(stream, render, term, {quiet: cmd.quiet, signal: deadline.signal});
   } catch (err) {
     if (!deadline.signal.aborted) {
       term.write('\r\n' + errorLine(streamBroken(err, env.engine.address, 'push').message));

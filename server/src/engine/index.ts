@@ -1,6 +1,7 @@
 import {randomUUID} from 'node:crypto';
 import type {Readable} from 'node:stream';
 import type Docker from 'dockerode';
+import type {HistoryRow} from '../render/tables';
 import type {Secret} from '../secret';
 import {EngineConnection} from './connection';
 import {EngineError, toEngineError} from './errors';
@@ -41,14 +42,8 @@ export interface ImageSummary {
   Labels?: Record<string, string> | null;
 }
 
-export interface HistoryEntry {
-  Id: string;
-  Created: number;
-  CreatedBy: string;
-  Size: number;
-  Comment: string;
-  Tags?: string[] | null;
-}
+/** One layer of `GET /images/{name}/history` (the shape the history table renders). */
+export type HistoryEntry = HistoryRow;
 
 export interface ImageDetails {
   Id: string;

@@ -2,11 +2,10 @@ import {describe, expect, it} from 'vitest';
 import {
   LabSessionClient,
   splitUtf8,
-  utf8Length,
   type SocketLike,
   type Timers,
 } from '../session';
-import type {ClientMessage, ServerMessage, SessionInfo} from '../../protocol';
+import {utf8Length, type ClientMessage, type ServerMessage, type SessionInfo} from '../../protocol';
 
 // ---------------------------------------------------------------- fakes
 

@@ -23,18 +23,13 @@ import {
   useLabUi,
   useResolver,
 } from '@site/src/client/react';
+import type {RunnableProps} from '@site/src/remark/runnable-blocks';
 import styles from './styles.module.css';
 
-export interface Props {
+/** What the remark plugin gives each runnable block. */
+export interface Props extends RunnableProps {
   /** Set by the remark plugin (file + line); derived from the content otherwise. */
   blockId?: string;
-  lang: string;
-  code: string;
-  title?: string;
-  context?: string;
-  tag?: string;
-  /** Remaining meta for the code block (line highlights, showLineNumbers). */
-  meta?: string;
 }
 
 export type BlockStatusState = 'idle' | 'running' | 'ok' | 'error' | 'offline';

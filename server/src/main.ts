@@ -39,6 +39,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
   // The server never dies on a reader's input: a bug in one command is logged, not fatal.
   process.on('unhandledRejection', (err) => log.error({err}, 'unhandled rejection'));
+  process.on('uncaughtException', (err) => log.error({err}, 'uncaught exception'));
 }
 
 void main();

@@ -196,3 +196,19 @@ export function normalizeServerAddress(s: string): string {
 function suffix(ref: ImageRef): string {
   return (ref.tag !== undefined ? `:${ref.tag}` : '') + (ref.digest !== undefined ? `@${ref.digest}` : '');
 }
+
+/**
+ * Whether two registry addresses name the same registry: loopback spellings
+ * (localhost, 127.0.0.1, [::1]) are one host, so `127.0.0.1:5000` is the lab
+ * registry `localhost:5000` too.
+ */
+export function sameRegistry(a: string, b: string): boolean {
+  const canon = (addr: string) => {
+    const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(addr.toLowerCase());
+    if (!m) return addr.toLowerCase();
+    let host = m[1]!.replace(/^\[(.*)\]$/, '$1');
+    if (host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host)) host = 'localhost';
+    return `${host}:${m[2] ?? ''}`;
+  };
+  return canon(a) === canon(b);
+}

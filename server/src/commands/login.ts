@@ -50,12 +50,16 @@ export const login: Handler<Login> = async (cmd, env) => {
     await env.engine.checkAuth(auth);
   } catch (err) {
     if (!(err instanceof EngineError)) throw err;
+    if (env.signal.aborted) return EXIT_INTERRUPTED;
     term.write(errorLine(err.message));
     const hint = hubUnreachableHint(server, err.message, env.config.labRegistry);
     if (hint) term.write(hint);
-    env.log.info({event: 'login-failed', server, username}, 'login refused');
+    // Not the user name: a password pasted at the wrong prompt would land in the log.
+    env.log.info({event: 'login-failed', server}, 'login refused');
     return 1;
   }
+  // Ctrl-C while the registry was being asked: the reader gave up, so nothing is kept.
+  if (env.signal.aborted) return EXIT_INTERRUPTED;
   session.logins.set(server, auth);
   env.log.info({event: 'login', server, username}, 'logged in');
   term.write('Login Succeeded\r\n');

@@ -22,7 +22,7 @@ export const version: Handler<Version> = async (_cmd, env) => {
   const v = await env.engine.version();
   const lines = [
     'Client: Docker Lab terminal (not the docker CLI: an allow-listed subset of it)',
-    ` API version:       ${env.engine.connection.apiVersion || v.ApiVersion}`,
+    ` API version:       ${v.ApiVersion}`,
     ` Builder:           ${env.config.builder === 'buildkit' ? 'BuildKit' : 'classic'}`,
     '',
     'Server:',

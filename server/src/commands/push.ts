@@ -1,5 +1,5 @@
 import type {Command} from '../cli/commands';
-import {familiarName, parseReference, registryAuthServer, repository, withDefaultTag} from '../cli/reference';
+import {familiarName, parseReference, registryAuthServer, repository, sameRegistry, withDefaultTag} from '../cli/reference';
 import {streamBroken} from '../engine/errors';
 import {ProgressRenderer, type JSONMessage} from '../render/jsonmessage';
 import {errorLine, yellow} from '../terminal/style';
@@ -42,7 +42,7 @@ export const push: Handler<Push> = async (cmd, env) => {
   }
   const server = registryAuthServer(ref);
   const auth = session.logins.get(server) ?? null;
-  if (ref.domain === config.labRegistry) {
+  if (sameRegistry(ref.domain, config.labRegistry)) {
     // The lab registry is shared: each reader pushes only under their own name.
     const namespace = ref.path.split('/')[0];
     if (!auth) {

@@ -17,3 +17,15 @@ export function isOriginAllowed(origin: string | undefined, host: string | undef
   if (host && parsed.host.toLowerCase() === host.toLowerCase()) return true;
   return allowed.some((a) => a.replace(/\/$/, '').toLowerCase() === parsed.origin.toLowerCase());
 }
+
+/**
+ * Without an access token the lab trusts whoever reaches it on loopback, so
+ * the Host the browser asked for must be a loopback name too: a page on
+ * another site that re-points its own DNS name at 127.0.0.1 (DNS
+ * rebinding) carries that name in Host and Origin alike, and is refused here.
+ */
+export function isLoopbackHost(host: string | undefined): boolean {
+  if (!host) return false;
+  const name = host.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  return name === 'localhost' || name === '::1' || /^127\.\d+\.\d+\.\d+$/.test(name);
+}

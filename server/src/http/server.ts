@@ -10,7 +10,7 @@ import type {LabConfig} from '../config';
 import type {Logger} from '../log';
 import {handleConnection} from '../session/connection';
 import type {SessionManager} from '../session/manager';
-import {isOriginAllowed} from './origin';
+import {isLoopbackHost, isOriginAllowed} from './origin';
 
 const TOKEN_COOKIE = 'lab_token';
 
@@ -92,6 +92,7 @@ export function createLabServer(config: LabConfig, manager: SessionManager, log:
     if (!isOriginAllowed(req.headers.origin, req.headers.host, config.allowedOrigins)) {
       return refuse(403, 'Forbidden origin');
     }
+    if (!config.accessToken && !isLoopbackHost(req.headers.host)) return refuse(403, 'Forbidden host');
     if (!tokenOk(req, url)) return refuse(401, 'Unauthorized');
     const clientKey = req.socket.remoteAddress ?? 'unknown';
     wss.handleUpgrade(req, socket, head, (ws) => handleConnection(ws, manager, log, clientKey));

@@ -33,6 +33,10 @@ export function handleConnection(ws: WebSocket, manager: SessionManager, log: Lo
     commandStart: send,
     commandEnd: send,
     status: (info) => send({t: 'status', session: info}),
+    ended: (reason) => {
+      send({t: 'error', code: 'expired', message: `this terminal session has ended (${reason}); a new one starts`});
+      ws.close(4003, 'session ended');
+    },
   };
   const helloTimer = setTimeout(() => ws.close(4000, 'hello expected'), HELLO_TIMEOUT_MS);
 

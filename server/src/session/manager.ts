@@ -4,6 +4,9 @@ import type {LessonContexts} from '../lessons/context';
 import type {Logger} from '../log';
 import {Session} from './session';
 
+/** Unacknowledged output beyond this many flow-control windows ends a session. */
+const HARD_UNACKED_FACTOR = 8;
+
 export class SessionLimitError extends Error {
   constructor(message: string) {
     super(message);
@@ -62,6 +65,11 @@ export class SessionManager {
       clientKey,
     );
     this.#sessions.set(session.id, session);
+    // A client that never acknowledges output (or floods input) ends its own session.
+    session.output.onOverflow(HARD_UNACKED_FACTOR * this.deps.config.limits.unackedBytes, () => {
+      session.log.warn({event: 'output-overflow'}, 'page stopped acknowledging output');
+      void this.close(session, 'the page stopped acknowledging output');
+    });
     session.log.info({event: 'session-start', sessions: this.#sessions.size}, 'session started');
     return session;
   }
@@ -95,7 +103,7 @@ export class SessionManager {
   async close(session: Session, reason: string): Promise<void> {
     this.attached(session);
     if (!this.#sessions.delete(session.id)) return;
-    await session.close();
+    await session.close(reason);
     session.log.info({event: 'session-end', reason, sessions: this.#sessions.size}, 'session ended');
   }
 

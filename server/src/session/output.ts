@@ -66,6 +66,11 @@ export class OutputChannel {
       const chunk: Chunk = {seq: ++this.#seq, data, bytes: Buffer.byteLength(data)};
       this.#unacked.push(chunk);
       this.#unackedBytes += chunk.bytes;
+      if (this.#unackedBytes > this.#hardLimit && this.#overflow) {
+        const handler = this.#overflow;
+        this.#overflow = null;
+        queueMicrotask(handler);
+      }
       this.#sink?.send({t: 'output', seq: chunk.seq, data: chunk.data});
     }
   }
@@ -83,7 +88,7 @@ export class OutputChannel {
 
   /** Resolves when the page has caught up enough for more output. */
   room(): Promise<void> {
-    if (this.#unackedBytes < this.windowBytes) return Promise.resolve();
+    if (this.#closed || this.#unackedBytes < this.windowBytes) return Promise.resolve();
     return new Promise((resolve) => this.#waiters.push(resolve));
   }
 
@@ -104,8 +109,23 @@ export class OutputChannel {
   /** Stop: release every waiting producer (their command is over). */
   close(): void {
     this.flush();
+    this.#closed = true;
     this.#wake();
   }
+
+  #closed = false;
+
+  /**
+   * A page that never acknowledges (or a client that only sends input) must not
+   * grow the server's memory: past `hardLimitBytes` unacknowledged, `onOverflow` runs.
+   */
+  onOverflow(hardLimitBytes: number, handler: () => void): void {
+    this.#hardLimit = hardLimitBytes;
+    this.#overflow = handler;
+  }
+
+  #hardLimit = Infinity;
+  #overflow: (() => void) | null = null;
 
   #wake(): void {
     const waiters = this.#waiters;

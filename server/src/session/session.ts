@@ -18,6 +18,8 @@ export interface SessionEvents {
   commandStart(msg: CommandStartMessage): void;
   commandEnd(msg: CommandEndMessage): void;
   status(info: SessionInfo): void;
+  /** The session is over (idle, grace period, server stopping): the page must start a new one. */
+  ended(reason: string): void;
 }
 
 export interface SessionDeps {
@@ -152,6 +154,7 @@ export class Session {
 
   /** Keystrokes from the page. */
   input(data: string): void {
+    if (this.#closed) return;
     this.lastActivity = Date.now();
     this.#idleWarned = false;
     const {output, events} = this.#editor.feed(data);
@@ -165,6 +168,7 @@ export class Session {
    * of one is waiting for an answer).
    */
   run(command: string, blockId: string, context?: {context: string; dockerfile: string}): boolean {
+    if (this.#closed) return false;
     this.lastActivity = Date.now();
     if (Session.refuseRun(command)) return false;
     if (this.#running || this.#lineWaiter || !this.#editor.reading) return false;
@@ -259,11 +263,12 @@ export class Session {
     this.#emitStatus();
     let exitCode: number;
     const started = Date.now();
-    if (!parsed.ok) {
+    if (this.#rateLimited()) {
+      // Counted before parsing: a flood of refused lines is a flood too.
+      exitCode = 1;
+    } else if (!parsed.ok) {
       this.output.write(errorLine(parsed.message));
       exitCode = parsed.exitCode;
-    } else if (this.#rateLimited()) {
-      exitCode = 1;
     } else {
       const env = this.#commandEnv(abort.signal);
       try {
@@ -299,7 +304,7 @@ export class Session {
     const terminal: Terminal = {
       write: (text) => {
         if (cut || !text) return;
-        written += text.length;
+        written += Buffer.byteLength(text);
         if (written > budget) {
           cut = true;
           this.output.write(
@@ -380,9 +385,11 @@ export class Session {
   }
 
   /** End the session: stop its command, forget its credentials. */
-  async close(): Promise<void> {
+  async close(reason = 'ended'): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    // First release a command waiting for the page to catch up: it must see its abort.
+    this.output.close();
     const running = this.#running;
     if (running) {
       running.abort.abort(new Error('session closed'));
@@ -391,7 +398,7 @@ export class Session {
     this.#lineWaiter?.(null);
     this.state.logins.clear();
     this.state.dockerfiles.clear();
-    this.output.close();
+    this.#events?.ended(reason);
     this.#events = null;
     try {
       const removed = await removeOwnedImages(this.deps.engine, this.state.ownerId);

@@ -219,10 +219,10 @@ describe('splitArgv fuzz', () => {
     }
   });
 
-  // BUG (found by this fuzz test): the "variables are not expanded" refusal quotes the
+  // Regression (found by this fuzz test, now fixed): the "variables are not expanded" refusal quotes the
   // `${...` token straight from the line, tabs included, so the message (and parse.ts's
   // failure message, documented as free of control characters) carries a raw U+0009.
-  // Minimal input: "${\t". Same for "${a\tb}". Skipped until argv.ts escapes the token.
+  // Minimal input: "${\t". Same for "${a\tb}". Fixed: argv.ts escapes the token.
   it('regression (found by fuzzing): a ${ refusal message carries a raw tab from the line ("${\\t")', () => {
     for (const line of ['${\t', '${a\tb}', 'x "${\t"']) {
       const r = splitArgv(line);

@@ -83,6 +83,7 @@ function harness(lessons: LessonContexts = contexts): Harness {
   const output: OutputMessage[] = [];
   const waiters: Array<(e: CommandEndMessage) => void> = [];
   session.setEvents({
+    ended: () => {},
     commandStart: (m) => {
       // One command at a time, numbered from 1 in order.
       if (starts.length !== ends.length) throw new Error(`command ${m.id} started while ${starts.at(-1)!.id} runs`);
@@ -325,13 +326,13 @@ describe('Session fuzz (engine stand-in that throws)', () => {
     );
   });
 
-  // BUG (found while building this harness, not by a property): when the engine call of a
+  // Regression (found while building this harness, not by a property): when the engine call of a
   // build fails (engine unreachable: "Cannot connect to the Docker daemon", or here the
   // stand-in's throw), commands/build.ts never destroys the packed context stream, and
   // tar-fs keeps the file it was reading open: one file descriptor leaks per failed
   // `docker build .` on a context with a file larger than the stream's buffer (a few
   // hundred KiB). Minimal input: setContext(lesson with a 1 MiB file) + "docker build .\r"
-  // with the engine down, repeated. Skipped until build.ts destroys packed.stream on failure.
+  // with the engine down, repeated. Fixed: build.ts destroys packed.stream when it is done.
   it('regression (found by fuzzing): a build whose engine call fails leaks the context stream (one open file per build)', async () => {
     if (!existsSync('/proc/self/fd')) return;
     const dir = mkdtempSync(path.join(tmpdir(), 'lab-fuzz-'));
@@ -358,12 +359,12 @@ describe('Session fuzz (engine stand-in that throws)', () => {
     }
   });
 
-  // BUG (found by probing Run with the soup's inputs): session.run() answers true for a
+  // Regression (found by probing Run with the soup's inputs): session.run() answers true for a
   // blank or comment-only command, or one that is just Ctrl-C, but nothing runs: no
   // command-start, no command-end, no error frame. The page (src/client/session.ts) keeps
   // the block "pending" until the connection drops. The remark plugin refuses empty blocks
   // at build time, so only a hand-written frame gets here. Minimal input: {t:'run',
-  // blockId:'b1', command:''} (also '   ', '# note', '\x03'). Skipped until run() refuses or ends them.
+  // blockId:'b1', command:''} (also '   ', '# note', '\x03'). Fixed: run() refuses them.
   it('regression (found by fuzzing): a Run of a blank, comment-only or Ctrl-C command is accepted and never ends', async () => {
     for (const command of ['', '   ', '# note', '\x03']) {
       const h = harness();
@@ -377,15 +378,15 @@ describe('Session fuzz (engine stand-in that throws)', () => {
     }
   });
 
-  // BUG (same probe): session.run() types the command into the line editor as keystrokes,
+  // Regression (same probe): session.run() types the command into the line editor as keystrokes,
   // so control characters in it are obeyed rather than refused: "\x1b[A" recalls the
   // previous history line and runs *that* under the block's id, "docker\x15help" runs
   // "help", "help\x7f\x7f\x7f\x7fclear" runs "clear". The command-start line then differs
   // from the block's command ("so the reader sees exactly what ran" no longer holds).
   // parseClientMessage lets any string through as `command`. Low severity (the page's
   // blocks are plain text and a client can type anything with `input`). Minimal input:
-  // after any command line, {t:'run', blockId:'b1', command:'\x1b[A'}. Skipped until run()
-  // (or the protocol) refuses control characters in a command.
+  // after any command line, {t:'run', blockId:'b1', command:'\x1b[A'}.
+  // Fixed: run() refuses control characters in a command.
   it('regression (found by fuzzing): a Run command holding control characters runs a different line ("\\x1b[A" reruns history)', async () => {
     const h = harness();
     h.session.start(80, 24);

@@ -26,6 +26,18 @@ describe('who may connect', () => {
     own.close();
   });
 
+  it('refuses a page that reached the loopback server under another name (DNS rebinding)', async () => {
+    const port = new URL(lab.url).port;
+    const {default: WebSocket} = await import('ws');
+    const status = await new Promise<number>((resolve, reject) => {
+      const ws = new WebSocket(lab.url, {headers: {host: `rebound.example:${port}`}, origin: `http://rebound.example:${port}`});
+      ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      ws.once('open', () => reject(new Error('connected')));
+      ws.once('error', () => undefined);
+    });
+    expect(status).toBe(403);
+  });
+
   it('refuses to bind a non-loopback address without an access token', () => {
     expect(() => loadConfig({LAB_HOST: '0.0.0.0'})).toThrow(ConfigError);
     expect(() => loadConfig({LAB_HOST: '0.0.0.0', LAB_ACCESS_TOKEN: 'short'})).toThrow(/16 characters/);
@@ -143,6 +155,9 @@ describe('limits on how much a reader can do', () => {
     try {
       const client = await TestClient.connect(idle.url);
       await client.waitForText(/idle for a while and ends in \d+ s/, 15_000);
+      // Then the page is told, and the socket closes: nothing can be typed into a dead session.
+      await client.waitFor((m) => m.t === 'error' && m.code === 'expired', 15_000);
+      await new Promise<void>((resolve) => (client.ws.readyState === client.ws.CLOSED ? resolve() : client.ws.once('close', () => resolve())));
       const ended = await new Promise<boolean>((resolve) => {
         const t = setInterval(() => {
           if (!idle.lab.manager.get(client.session.sessionId)) {
@@ -160,6 +175,26 @@ describe('limits on how much a reader can do', () => {
     } finally {
       await idle.close();
     }
+  });
+});
+
+describe('ending sessions', () => {
+  it('a session whose page stopped acknowledging a loud build still ends promptly', async () => {
+    const quick = await startTestLab({LAB_UNACKED_BYTES: '65536'});
+    const client = await TestClient.connect(quick.url, {autoAck: false});
+    client.send({
+      t: 'run',
+      blockId: 'loud',
+      command: 'docker build --no-cache -t loud-unacked .',
+      context: {context: 'tiny', dockerfile: `FROM busybox\nRUN for i in $(seq 1 200000); do echo "loud line $i"; done # ${Date.now()}\n`},
+    });
+    await client.waitForText(/loud line 1\b/);
+    // The window is full: the server waits for acks that never come.
+    await new Promise((r) => setTimeout(r, 1000));
+    const started = Date.now();
+    await Promise.race([quick.close(), new Promise((_, reject) => setTimeout(() => reject(new Error('close hung')), 20_000))]);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    client.close();
   });
 });
 

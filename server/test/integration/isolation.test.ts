@@ -70,7 +70,7 @@ describe('two sessions', () => {
     b.close();
   });
 
-  it('pushes to the lab registry go only under the reader\'s own name', async () => {
+  it('pushes to the lab registry go only under the reader\'s own name, however the registry is spelled', async () => {
     const b = await TestClient.connect(lab.url);
     await login(b);
     const other = `${registry}/someone-else/${uniqueName('iso-ns')}`;
@@ -78,6 +78,18 @@ describe('two sessions', () => {
     const mark = b.output.length;
     expect((await b.type(`docker push ${other}`)).exitCode).not.toBe(0);
     expect(b.since(mark)).toMatch(/under your own name/);
+    // 127.0.0.1 is the same registry as localhost: the rule holds there too.
+    const port = registry.split(':')[1];
+    const spelled = `127.0.0.1:${port}/someone-else/${uniqueName('iso-ns')}`;
+    expect((await b.run(`docker build -t ${spelled} .`, TINY)).exitCode).toBe(0);
+    const from = b.messages.length;
+    b.send({t: 'input', data: `docker login -u ${user} 127.0.0.1:${port}\r`});
+    await b.waitForText(/Password: $/m);
+    b.send({t: 'input', data: `${password}\r`});
+    await b.waitFor((m) => m.t === 'command-end', 30_000, from);
+    const mark2 = b.output.length;
+    expect((await b.type(`docker push ${spelled}`)).exitCode).not.toBe(0);
+    expect(b.since(mark2)).toMatch(/under your own name/);
     b.close();
   });
 

@@ -630,7 +630,7 @@ export class LabSessionClient {
     if (hadSession || announce) {
       this.writeLocal(
         noticeLine(
-          'Your previous terminal session has ended (it expired or the lab server restarted). A new session starts now: log in again, and build again what you need (a session's images go with it).',
+          'Your previous terminal session has ended (it expired or the lab server restarted). A new session starts now: log in again, and build again what you need (a session takes its images with it).',
         ),
       );
     }

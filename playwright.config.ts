@@ -44,6 +44,8 @@ export default defineConfig({
       // Every log line, kept for the secrets test to search.
       LAB_LOG_LEVEL: 'debug',
       LAB_LOG_FILE: 'e2e/.output/server.log',
+      // Another lab server (npm start) may share the engine: leave its sessions' images alone.
+      LAB_CLEAN_ON_START: 'false',
     },
     reuseExistingServer: false,
     timeout: 60_000,

@@ -51,7 +51,15 @@ registry_answers() {
   [[ $code == 200 || $code == 401 ]]
 }
 
-pid_alive() { [[ -f $1 ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# pid_alive PIDFILE NAME: the pidfile names a live process called NAME (a stale pidfile after a
+# reboot may name some other process that got the same number).
+pid_alive() {
+  [[ -f $1 ]] || return 1
+  local pid
+  pid=$(cat "$1" 2>/dev/null) || return 1
+  [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 1
+  [[ -z ${2:-} || $(cat "/proc/$pid/comm" 2>/dev/null) == "$2"* ]]
+}
 
 need_root_linux() {
   [[ $(uname -s) == Linux ]] || die "no Docker Engine answers and one can only be started automatically on Linux; set DOCKER_HOST"
@@ -74,18 +82,39 @@ ensure_packages() {
   command -v htpasswd >/dev/null || missing+=(apache2-utils)
   dpkg -s busybox-static >/dev/null 2>&1 || missing+=(busybox-static)
   command -v debootstrap >/dev/null || missing+=(debootstrap)
-  if ((${#missing[@]})); then apt_install "${missing[@]}"; fi
+  if ((${#missing[@]})); then
+    apt_install "${missing[@]}"
+    # On a machine with systemd, these packages start their own services (a system dockerd,
+    # a registry on :5000); the lab runs private ones, so stop what the install just started.
+    if [[ -d /run/systemd/system ]] && command -v systemctl >/dev/null; then
+      systemctl disable --now docker.service docker.socket docker-registry.service >/dev/null 2>&1 || true
+    fi
+  fi
 }
 
 # --- engine -------------------------------------------------------------------------------
 
 PRIVATE_SOCK=$RUN/docker.sock
 
+wait_for_engine() {
+  local i
+  for i in $(seq 1 60); do
+    engine_answers "unix://$PRIVATE_SOCK" && return 0
+    sleep 0.5
+  done
+  return 1
+}
+
 start_dockerd() {
   need_root_linux
   ensure_packages
   mkdir -p "$STATE/docker" "$RUN" "$LOGS" "$STATE/exec"
-  if pid_alive "$RUN/dockerd.pid" && engine_answers "unix://$PRIVATE_SOCK"; then return 0; fi
+  if pid_alive "$RUN/dockerd.pid" dockerd; then
+    # Ours is running (perhaps still starting): wait for it rather than start a second one.
+    wait_for_engine && return 0
+    die "the private dockerd (pid $(cat "$RUN/dockerd.pid")) does not answer; see $LOGS/dockerd.log, or run: $0 down"
+  fi
+  rm -f "$RUN/dockerd.pid" # stale after a reboot: dockerd refuses to start over it
   say "starting a private dockerd (data in $STATE/docker, log in $LOGS/dockerd.log)"
   rm -f "$PRIVATE_SOCK"
   # setsid: the daemon outlives this script and is not in the caller's process group.
@@ -97,11 +126,7 @@ start_dockerd() {
       -H "unix://$PRIVATE_SOCK" \
       --storage-driver overlay2 \
       >>"$LOGS/dockerd.log" 2>&1 </dev/null &
-  local i
-  for i in $(seq 1 60); do
-    engine_answers "unix://$PRIVATE_SOCK" && { echo dockerd >"$RUN/started-engine"; return 0; }
-    sleep 0.5
-  done
+  if wait_for_engine; then echo dockerd >"$RUN/started-engine"; return 0; fi
   tail -n 20 "$LOGS/dockerd.log" >&2 || true
   die "dockerd did not answer within 30 s (log: $LOGS/dockerd.log)"
 }
@@ -126,9 +151,12 @@ start_registry() {
   command -v docker-registry >/dev/null && command -v htpasswd >/dev/null || { need_root_linux; ensure_packages; }
   local dir=$STATE/registry addr=127.0.0.1:$REGISTRY_PORT
   mkdir -p "$dir/data" "$RUN" "$LOGS"
-  if pid_alive "$RUN/registry.pid" && registry_answers "$addr"; then return 0; fi
+  if pid_alive "$RUN/registry.pid" docker-registry && registry_answers "$addr"; then return 0; fi
   if registry_answers "$addr"; then
     die "something else answers as a registry on $addr; set LAB_REGISTRY to use it or LAB_REGISTRY_PORT to move ours"
+  fi
+  if (exec 3<>"/dev/tcp/127.0.0.1/$REGISTRY_PORT") 2>/dev/null; then
+    die "port $REGISTRY_PORT is taken by something that is not a registry; set LAB_REGISTRY_PORT to another port"
   fi
   # bcrypt entries only: the registry refuses other htpasswd formats.
   htpasswd -Bbc "$dir/htpasswd" "$LAB_USER" "$LAB_PASSWORD" 2>/dev/null
@@ -228,6 +256,8 @@ EOF
 
 cmd_up() {
   mkdir -p "$STATE" "$RUN" "$LOGS"
+  # The probes below speak HTTP with curl.
+  command -v curl >/dev/null || { need_root_linux; apt_install curl ca-certificates; }
   pick_engine
   pick_registry
   make_busybox
@@ -238,7 +268,7 @@ cmd_up() {
 
 stop_pidfile() {
   local name=$1 pidfile=$2 i pid
-  pid_alive "$pidfile" || { rm -f "$pidfile"; return 0; }
+  pid_alive "$pidfile" "$name" || { rm -f "$pidfile"; return 0; }
   pid=$(cat "$pidfile")
   say "stopping $name (pid $pid)"
   kill "$pid" 2>/dev/null || true
@@ -248,7 +278,7 @@ stop_pidfile() {
 }
 
 cmd_down() {
-  [[ -f $RUN/started-registry ]] && { stop_pidfile registry "$RUN/registry.pid"; rm -f "$RUN/started-registry"; }
+  [[ -f $RUN/started-registry ]] && { stop_pidfile docker-registry "$RUN/registry.pid"; rm -f "$RUN/started-registry"; }
   if [[ -f $RUN/started-engine ]]; then
     stop_pidfile dockerd "$RUN/dockerd.pid"
     # containerd started by dockerd exits with it; make sure no shim keeps the exec root busy.
@@ -264,7 +294,7 @@ cmd_stop_engine() {
 }
 cmd_stop_registry() {
   [[ -f $RUN/started-registry ]] || die "the registry in use was not started by this script"
-  stop_pidfile registry "$RUN/registry.pid"
+  stop_pidfile docker-registry "$RUN/registry.pid"
 }
 
 cmd_status() {

@@ -1,7 +1,9 @@
-import {promises as fs} from 'node:fs';
+import {promises as fs, statSync} from 'node:fs';
 import path from 'node:path';
 import type {Readable} from 'node:stream';
+import dockerignore from '@balena/dockerignore';
 import tar from 'tar-fs';
+import {CONTEXT_NAME} from '../../../src/protocol';
 
 /** A build context ready to send: its tar stream and what went into it. */
 export interface PackedContext {
@@ -17,7 +19,7 @@ export class ContextError extends Error {
   }
 }
 
-const NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
+const NAME = CONTEXT_NAME;
 
 /**
  * Lesson build contexts: `lessons/<name>/` holds a lesson's files, and the
@@ -58,12 +60,16 @@ export class LessonContexts {
     if (dockerfileName.startsWith('..') || path.posix.isAbsolute(dockerfileName)) {
       throw new ContextError(`the Dockerfile must be inside the build context (got "${dockerfile.name}")`);
     }
+    // As the docker CLI does: .dockerignore is applied before sending (the engine does not apply it to an
+    // uploaded context); the Dockerfile and .dockerignore themselves are always sent.
+    const excluded = await dockerignoreFilter(root, dockerfileName);
     // With text, the page's Dockerfile replaces the folder's file of that name; without, the folder's own is used.
     const replace = dockerfile.text !== null;
     let bytes = replace ? Buffer.byteLength(dockerfile.text!) : 0;
     let files = replace ? 1 : 0;
     let found = replace;
     for await (const file of walk(root)) {
+      if (excluded(file.rel)) continue;
       if (file.rel === dockerfileName) {
         found = true;
         if (replace) continue;
@@ -80,11 +86,20 @@ export class LessonContexts {
       throw new ContextError(`unable to prepare context: no file named "${dockerfileName}" in the lesson's context`);
     }
     const text = dockerfile.text;
+    const rel = (p: string) => path.relative(root, p).split(path.sep).join('/');
+    const isFile = (p: string) => {
+      try {
+        return !statSync(p).isDirectory();
+      } catch {
+        return true;
+      }
+    };
+    const skip = (p: string) => isFile(p) && excluded(rel(p));
     const stream = (
       text === null
-        ? tar.pack(root)
+        ? tar.pack(root, {ignore: skip})
         : tar.pack(root, {
-            ignore: (p) => path.relative(root, p).split(path.sep).join('/') === dockerfileName,
+            ignore: (p) => skip(p) || rel(p) === dockerfileName,
             finalize: false,
             finish: (pack) => {
               pack.entry({name: dockerfileName, mode: 0o644, mtime: new Date(0)}, text);
@@ -94,6 +109,18 @@ export class LessonContexts {
     ) as unknown as Readable;
     return {stream, bytes, files};
   }
+}
+
+/** A predicate for the context's .dockerignore (Docker's own matching rules); nothing excluded without one. */
+async function dockerignoreFilter(root: string, dockerfileName: string): Promise<(rel: string) => boolean> {
+  let text: string;
+  try {
+    text = await fs.readFile(path.join(root, '.dockerignore'), 'utf8');
+  } catch {
+    return () => false;
+  }
+  const ig = dockerignore().add(text.split(/\r?\n/).filter((l) => l.trim() && !l.trim().startsWith('#')));
+  return (rel) => rel !== dockerfileName && rel !== '.dockerignore' && ig.ignores(rel);
 }
 
 async function* walk(root: string, rel = ''): AsyncGenerator<{rel: string; size: number}> {

@@ -1,4 +1,5 @@
 import type {Command} from '../cli/commands';
+import {parseReference, repository, withDefaultTag} from '../cli/reference';
 import {EngineError} from '../engine';
 import {formatHistory, formatImages} from '../render/tables';
 import {crlf, errorLine} from '../terminal/style';
@@ -38,8 +39,14 @@ export const tag: Handler<Tag> = async (cmd, env) => {
     env.term.write(errorLine(refusal));
     return 1;
   }
-  const {repo, tag: t} = splitTag(cmd.target);
-  await env.engine.tagImage(cmd.source, repo, t);
+  // The parser has checked that the target is a valid reference without a digest.
+  const parsed = parseReference(cmd.target);
+  if (!parsed.ok) {
+    env.term.write(errorLine(parsed.error));
+    return 1;
+  }
+  const target = withDefaultTag(parsed.ref);
+  await env.engine.tagImage(cmd.source, repository(target), target.tag!);
   return 0;
 };
 
@@ -84,15 +91,6 @@ export const history: Handler<History> = async (cmd, env) => {
   env.term.write(crlf(formatHistory(rows, {noTrunc: cmd.noTrunc, quiet: cmd.quiet, human: cmd.human})));
   return 0;
 };
-
-/** "repo[:tag]" → repo and tag ("latest" when none); a ":" inside a registry host:port is not a tag. */
-export function splitTag(name: string): {repo: string; tag: string} {
-  const at = name.indexOf('@');
-  const base = at === -1 ? name : name.slice(0, at);
-  const colon = base.lastIndexOf(':');
-  if (colon > base.lastIndexOf('/')) return {repo: base.slice(0, colon), tag: base.slice(colon + 1)};
-  return {repo: base, tag: 'latest'};
-}
 
 /** `docker inspect IMAGE...` (images only): the engine's JSON, for this session's images and the base images. */
 export const inspect: Handler<Inspect> = async (cmd, env) => {

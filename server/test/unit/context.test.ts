@@ -10,7 +10,7 @@ async function entries(stream: NodeJS.ReadableStream): Promise<Map<string, strin
   const found = new Map<string, string>();
   extract.on('entry', (header, body, next) => {
     const chunks: Buffer[] = [];
-    body.on('data', (c: Buffer) => chunks.push(c));
+    body.on('data', (c: unknown) => chunks.push(c as Buffer));
     body.on('end', () => {
       if (header.type === 'file') found.set(header.name.replace(/^\.\//, ''), Buffer.concat(chunks).toString());
       next();

@@ -16,9 +16,9 @@ async function entries(stream: NodeJS.ReadableStream): Promise<Map<string, strin
       next();
     });
   });
-  const done = new Promise((resolve, reject) => {
-    extract.on('finish', resolve);
-    extract.on('error', reject);
+  const done = new Promise<void>((resolve, reject) => {
+    extract.on('finish', () => resolve());
+    extract.on('error', (err: unknown) => reject(err));
   });
   stream.pipe(extract);
   await done;

@@ -11,6 +11,9 @@ import {EXIT_INTERRUPTED, type Handler} from './types';
 
 type Build = Extract<Command, {kind: 'build'}>;
 
+/** After the engine reported the image, this long without a meaningful message ends the build. */
+const QUIET_AFTER_IMAGE_MS = 3000;
+
 /**
  * `docker build [-t NAME]... [-f FILE] [--build-arg K=V]... [--no-cache] [--pull] .`
  *
@@ -71,6 +74,8 @@ export const build: Handler<Build> = async (cmd, env) => {
     if (held && !cmd.quiet) term.write(held);
   }, 150);
   let buildId: string | null = null;
+  let quietAfterImage: NodeJS.Timeout | undefined;
+  let endedAfterImage = false;
   if (config.builder === 'classic' && !cmd.quiet) term.write(sendingContextLine(packed.bytes));
   try {
     const started = await env.engine.build({
@@ -88,7 +93,25 @@ export const build: Handler<Build> = async (cmd, env) => {
       signal: deadline.signal,
     });
     buildId = started.buildId;
-    await pump(started.stream, (msg) => out.write(msg), term, {quiet: cmd.quiet, signal: deadline.signal});
+    const stream = started.stream as NodeJS.ReadableStream & {destroy(): void};
+    const render = (msg: Parameters<BuildOutput['write']>[0]) => {
+      const text = out.write(msg);
+      if (out.imageId) {
+        // The image exists. Docker 20.10 may keep such a stream open (sending only empty progress
+        // messages) after a very loud build: once nothing meaningful has come for a while, stop reading.
+        clearTimeout(quietAfterImage);
+        quietAfterImage = setTimeout(() => {
+          endedAfterImage = true;
+          stream.destroy();
+        }, QUIET_AFTER_IMAGE_MS);
+      }
+      return text;
+    };
+    try {
+      await pump(stream, render, term, {quiet: cmd.quiet, signal: deadline.signal});
+    } catch (err) {
+      if (!endedAfterImage) throw err;
+    }
   } catch (err) {
     if (!deadline.signal.aborted) {
       term.write(out.finish());
@@ -105,6 +128,7 @@ export const build: Handler<Build> = async (cmd, env) => {
   } finally {
     deadline.clear();
     clearInterval(ticker);
+    clearTimeout(quietAfterImage);
     // If the engine never took the context (unreachable, refused), close the files it was read from.
     packed.stream.destroy();
   }

@@ -3,11 +3,12 @@ import type {JSONMessage} from '../render/jsonmessage';
 import type {Terminal} from './types';
 
 /**
- * Read an engine stream (build, push) message by message, render each to the
- * terminal (unless quiet) and wait for the page to catch up before reading
- * more: the engine is read no faster than the reader's terminal draws.
- * Throws the signal's reason when it is aborted, and whatever the stream
- * throws when it breaks off.
+ * Read an engine stream (build, push) message by message and render each to
+ * the terminal (unless quiet). The engine is read at full speed: Docker 20.10
+ * breaks a build's stream (endless empty progress messages, lost log lines)
+ * when it is read slowly, so flow control to the page happens after this, in
+ * the session's output channel. Throws the signal's reason when it is
+ * aborted, and whatever the stream throws when it breaks off.
  */
 export async function pump(
   stream: NodeJS.ReadableStream,
@@ -18,7 +19,6 @@ export async function pump(
   for await (const msg of jsonMessages(stream)) {
     const text = render(msg);
     if (text && !opts.quiet) term.write(text);
-    await term.room();
     if (opts.signal.aborted) break;
   }
   if (opts.signal.aborted) throw opts.signal.reason;

@@ -28,9 +28,12 @@ export async function* jsonMessages(stream: NodeJS.ReadableStream): AsyncGenerat
   if (last) yield last;
 }
 
+/** An empty BuildKit progress message: Docker 20.10 can send millions of them; they say nothing. */
+const EMPTY_TRACE = /^\{"id":"moby\.buildkit\.trace","aux":""\}$/;
+
 function parseLine(line: string): JSONMessage | null {
   const trimmed = line.trim();
-  if (!trimmed) return null;
+  if (!trimmed || EMPTY_TRACE.test(trimmed)) return null;
   try {
     const parsed = JSON.parse(trimmed) as unknown;
     if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as JSONMessage;

@@ -4,7 +4,7 @@ import type {LessonContexts} from '../lessons/context';
 import type {Logger} from '../log';
 import {Session} from './session';
 
-/** Unacknowledged output beyond this many flow-control windows ends a session. */
+/** Output held or unacknowledged beyond a command's output cap plus this many windows ends a session. */
 const HARD_UNACKED_FACTOR = 8;
 
 export class SessionLimitError extends Error {
@@ -66,7 +66,8 @@ export class SessionManager {
     );
     this.#sessions.set(session.id, session);
     // A client that never acknowledges output (or floods input) ends its own session.
-    session.output.onOverflow(HARD_UNACKED_FACTOR * this.deps.config.limits.unackedBytes, () => {
+    const {unackedBytes, outputBytesPerCommand} = this.deps.config.limits;
+    session.output.onOverflow(outputBytesPerCommand + HARD_UNACKED_FACTOR * unackedBytes, () => {
       session.log.warn({event: 'output-overflow'}, 'page stopped acknowledging output');
       void this.close(session, 'the page stopped acknowledging output');
     });

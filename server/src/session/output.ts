@@ -18,11 +18,13 @@ const COALESCE_MS = 4;
 /**
  * A session's terminal output: numbered chunks, flow control and replay.
  *
- * Writes are coalesced into chunks with increasing `seq`. Every chunk is kept
- * until the page acknowledges it: that is what a reconnecting page gets again
- * (it drops seqs it already drew), and it is the flow-control window:
- * producers `await room()` before reading more from the engine, so a fast
- * build cannot flood the socket or the server's memory.
+ * Writes are coalesced into chunks with increasing `seq`. Every chunk sent is
+ * kept until the page acknowledges it: that is what a reconnecting page gets
+ * again (it drops seqs it already drew). At most `windowBytes` are sent and
+ * unacknowledged at once; what is written beyond that is held here and sent
+ * as acks come back, so a fast build cannot flood the socket or the page.
+ * The engine is read at full speed regardless (Docker 20.10 breaks its build
+ * stream when it is read slowly): the command's output cap bounds what is held.
  */
 export class OutputChannel {
   #seq = 0;
@@ -30,6 +32,8 @@ export class OutputChannel {
   #timer: NodeJS.Timeout | null = null;
   #unacked: Chunk[] = [];
   #unackedBytes = 0;
+  /** Written, not yet numbered: waiting for room in the window. */
+  #held = '';
   #sink: OutputSink | null = null;
   #waiters: Array<() => void> = [];
 
@@ -51,28 +55,58 @@ export class OutputChannel {
     else this.#timer ??= setTimeout(() => this.flush(), COALESCE_MS);
   }
 
-  /** Cut what is pending into chunks and send them. */
+  /** Send what was written, as far as the window allows; the rest is held until acks make room. */
   flush(): void {
     if (this.#timer) {
       clearTimeout(this.#timer);
       this.#timer = null;
     }
-    while (this.#pending) {
-      let data = this.#pending.slice(0, CHUNK_BYTES);
-      // Never split a surrogate pair between chunks.
-      const last = data.charCodeAt(data.length - 1);
-      if (last >= 0xd800 && last <= 0xdbff && this.#pending.length > data.length) data = data.slice(0, -1);
-      this.#pending = this.#pending.slice(data.length);
-      const chunk: Chunk = {seq: ++this.#seq, data, bytes: Buffer.byteLength(data)};
-      this.#unacked.push(chunk);
-      this.#unackedBytes += chunk.bytes;
-      if (this.#unackedBytes > this.#hardLimit && this.#overflow) {
+    if (this.#pending) {
+      this.#held += this.#pending;
+      this.#pending = '';
+      if (this.#held.length + this.#unackedBytes > this.#hardLimit && this.#overflow) {
         const handler = this.#overflow;
         this.#overflow = null;
         queueMicrotask(handler);
       }
+    }
+    this.#drain();
+  }
+
+  /** Number and send held output while the window has room. */
+  #drain(): void {
+    while (this.#held && this.#unackedBytes < this.windowBytes) {
+      let data = this.#held.slice(0, CHUNK_BYTES);
+      // Never split a surrogate pair between chunks.
+      const last = data.charCodeAt(data.length - 1);
+      if (last >= 0xd800 && last <= 0xdbff && this.#held.length > data.length) data = data.slice(0, -1);
+      this.#held = this.#held.slice(data.length);
+      const chunk: Chunk = {seq: ++this.#seq, data, bytes: Buffer.byteLength(data)};
+      this.#unacked.push(chunk);
+      this.#unackedBytes += chunk.bytes;
       this.#sink?.send({t: 'output', seq: chunk.seq, data: chunk.data});
     }
+    if (!this.#held) this.#wakeSent();
+  }
+
+  /** Output written but not yet sent (held for want of room in the window). */
+  get heldBytes(): number {
+    return this.#held.length;
+  }
+
+  /** Resolves once everything written so far has been sent (or the channel is closed). */
+  sent(): Promise<void> {
+    this.flush();
+    if (this.#closed || !this.#held) return Promise.resolve();
+    return new Promise((resolve) => this.#sentWaiters.push(resolve));
+  }
+
+  #sentWaiters: Array<() => void> = [];
+
+  #wakeSent(): void {
+    const waiters = this.#sentWaiters;
+    this.#sentWaiters = [];
+    for (const w of waiters) w();
   }
 
   /** The page has drawn everything up to `seq`. */
@@ -83,12 +117,13 @@ export class OutputChannel {
     }
     if (!dropped) return;
     this.#unackedBytes -= dropped;
-    if (this.#unackedBytes <= this.windowBytes / 2) this.#wake();
+    this.#drain();
+    if (!this.#held && this.#unackedBytes <= this.windowBytes / 2) this.#wake();
   }
 
-  /** Resolves when the page has caught up enough for more output. */
+  /** Resolves when the page has caught up enough for more output (nothing held, window not full). */
   room(): Promise<void> {
-    if (this.#closed || this.#unackedBytes < this.windowBytes) return Promise.resolve();
+    if (this.#closed || (!this.#held && this.#unackedBytes < this.windowBytes)) return Promise.resolve();
     return new Promise((resolve) => this.#waiters.push(resolve));
   }
 
@@ -97,9 +132,9 @@ export class OutputChannel {
    * `afterSeq` (what a reconnecting page missed or has not confirmed).
    */
   attach(sink: OutputSink, afterSeq: number): void {
-    this.flush();
     this.#sink = sink;
     for (const c of this.#unacked) if (c.seq > afterSeq) sink.send({t: 'output', seq: c.seq, data: c.data});
+    this.flush();
   }
 
   detach(sink: OutputSink): void {
@@ -111,13 +146,14 @@ export class OutputChannel {
     this.flush();
     this.#closed = true;
     this.#wake();
+    this.#wakeSent();
   }
 
   #closed = false;
 
   /**
    * A page that never acknowledges (or a client that only sends input) must not
-   * grow the server's memory: past `hardLimitBytes` unacknowledged, `onOverflow` runs.
+   * grow the server's memory: past `hardLimitBytes` held and unacknowledged, `onOverflow` runs.
    */
   onOverflow(hardLimitBytes: number, handler: () => void): void {
     this.#hardLimit = hardLimitBytes;

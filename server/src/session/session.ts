@@ -285,10 +285,11 @@ export class Session {
         'command finished',
       );
     }
+    // Every byte of the command's output is sent before its end frame (some may wait for acks).
+    await this.output.sent();
     this.#running = null;
     finish();
     if (this.#closed) return;
-    this.output.flush(); // every byte of the command's output precedes its end frame
     const end: CommandEndMessage = {t: 'command-end', id, exitCode, ...(blockId ? {blockId} : {})};
     if (this.#events) this.#events.commandEnd(end);
     else this.#missedEnd = end;

@@ -178,6 +178,37 @@ describe('limits on how much a reader can do', () => {
   });
 });
 
+describe('loud builds', () => {
+  const LINE = '0123456789abcdef0123456789abcdef0123456789abcdef012345678'; // 57 characters and a newline
+  const loud = () => ({
+    context: 'tiny',
+    dockerfile: `FROM busybox\nRUN yes ${LINE} | head -c 20000000 # ${Date.now()}\n`,
+  });
+
+  it('a step printing 20 MB reaches the page whole (classic builder)', async () => {
+    const classic = await startTestLab({LAB_BUILDER: 'classic'});
+    try {
+      const client = await TestClient.connect(classic.url);
+      const end = await client.run('docker build --no-cache -t loud-classic .', loud(), 120_000);
+      expect(end.exitCode).toBe(0);
+      // 20,000,000 / 58 = 344,827 whole lines and a partial one.
+      expect(client.output.split(LINE).length - 1).toBe(344_828);
+      client.close();
+    } finally {
+      await classic.close();
+    }
+  });
+
+  it('a step printing 20 MB finishes with BuildKit (Docker 20.10 keeps such a stream open)', async () => {
+    const client = await TestClient.connect(lab.url);
+    const end = await client.run('docker build --no-cache -t loud-buildkit .', loud(), 120_000);
+    expect(end.exitCode, client.text.slice(-1000)).toBe(0);
+    // The engine may never send the final "naming to" lines here; the image is there all the same.
+    expect(await lab.lab.engine.inspectImage('loud-buildkit:latest')).not.toBeNull();
+    client.close();
+  });
+});
+
 describe('ending sessions', () => {
   it('a session whose page stopped acknowledging a loud build still ends promptly', async () => {
     const quick = await startTestLab({LAB_UNACKED_BYTES: '65536'});

@@ -11,20 +11,7 @@ import {
   type VertexStatus,
   decodeTrace,
 } from '../../src/render/buildkit';
-import type {JSONMessage} from '../../src/render/jsonmessage';
-
-const FIXTURES = join(__dirname, '../fixtures');
-
-function messages(name: string): JSONMessage[] {
-  return readFileSync(join(FIXTURES, name), 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as JSONMessage);
-}
-
-function cli(name: string): string {
-  return readFileSync(join(FIXTURES, name), 'utf8');
-}
+import {cli, FIXTURES, messages} from './recorded';
 
 const stripRed = (s: string) => s.replace(/\x1b\[31m([\s\S]*?)\x1b\[0m/g, '$1');
 

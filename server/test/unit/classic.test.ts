@@ -1,25 +1,14 @@
-import {readFileSync} from 'node:fs';
-import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {BuildOutput} from '../../src/render/build';
 import {ClassicBuildRenderer, sendingContextLine} from '../../src/render/classic';
-import type {JSONMessage} from '../../src/render/jsonmessage';
-
-const FIXTURES = join(__dirname, '../fixtures');
-
-function messages(name: string): JSONMessage[] {
-  return readFileSync(join(FIXTURES, name), 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as JSONMessage);
-}
+import {cli as recordedCli, messages} from './recorded';
 
 /**
  * `DOCKER_BUILDKIT=0 /usr/bin/docker build` (20.10) fed the same stream, captured through a pty,
  * which turns each LF into CR LF: the CLI's first line ends `\r\r\n`, captured as `\r\r\r\n`.
  */
 function cli(name: string): string {
-  return readFileSync(join(FIXTURES, name), 'utf8').replace(/^(Sending build context[^\n]*)\r\r\r\n/, '$1\r\r\n');
+  return recordedCli(name).replace(/^(Sending build context[^\n]*)\r\r\r\n/, '$1\r\r\n');
 }
 
 function render(name: string) {

@@ -1,5 +1,3 @@
-import {readFileSync} from 'node:fs';
-import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {
   type JSONMessage,
@@ -11,21 +9,7 @@ import {
   progressString,
   timeAgo,
 } from '../../src/render/jsonmessage';
-
-const FIXTURES = join(__dirname, '../fixtures');
-
-/** A recorded engine stream: newline-delimited JSON exactly as the engine sent it. */
-function messages(name: string): JSONMessage[] {
-  return readFileSync(join(FIXTURES, name), 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as JSONMessage);
-}
-
-/** What Debian's docker 20.10 CLI printed for the same stream (captured through a pty: CRLF). */
-function cli(name: string): string {
-  return readFileSync(join(FIXTURES, name), 'utf8');
-}
+import {cli, messages} from './recorded';
 
 function render(msgs: JSONMessage[], opts: ConstructorParameters<typeof ProgressRenderer>[0]): string {
   const r = new ProgressRenderer(opts);

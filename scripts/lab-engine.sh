@@ -95,6 +95,33 @@ ensure_packages() {
 # --- engine -------------------------------------------------------------------------------
 
 PRIVATE_SOCK=$RUN/docker.sock
+# BuildKit ignores per-build memory and CPU limits, so the private engine runs every build
+# container under one cgroup with these limits (all builds together; see the operators' page).
+BUILD_CGROUP=docker-lab-builds
+BUILD_MEMORY=${LAB_BUILD_MEMORY_BYTES:-2147483648}
+BUILD_CPUS=${LAB_BUILD_CPUS:-1}
+CGROUP_ARGS=()
+
+setup_build_cgroup() {
+  local quota
+  quota=$(awk -v c="$BUILD_CPUS" 'BEGIN { printf "%d", c * 100000 }')
+  if [[ -f /sys/fs/cgroup/cgroup.controllers ]]; then # cgroup v2
+    mkdir -p "/sys/fs/cgroup/$BUILD_CGROUP" || return 0
+    echo "+memory +cpu" >/sys/fs/cgroup/cgroup.subtree_control 2>/dev/null || true
+    [[ $BUILD_MEMORY == 0 ]] || echo "$BUILD_MEMORY" >"/sys/fs/cgroup/$BUILD_CGROUP/memory.max" 2>/dev/null || true
+    [[ $quota == 0 ]] || echo "$quota 100000" >"/sys/fs/cgroup/$BUILD_CGROUP/cpu.max" 2>/dev/null || true
+  elif [[ -d /sys/fs/cgroup/memory && -d /sys/fs/cgroup/cpu ]]; then # cgroup v1
+    mkdir -p "/sys/fs/cgroup/memory/$BUILD_CGROUP" "/sys/fs/cgroup/cpu/$BUILD_CGROUP" || return 0
+    [[ $BUILD_MEMORY == 0 ]] || echo "$BUILD_MEMORY" >"/sys/fs/cgroup/memory/$BUILD_CGROUP/memory.limit_in_bytes" 2>/dev/null || true
+    if [[ $quota != 0 ]]; then
+      echo 100000 >"/sys/fs/cgroup/cpu/$BUILD_CGROUP/cpu.cfs_period_us" 2>/dev/null || true
+      echo "$quota" >"/sys/fs/cgroup/cpu/$BUILD_CGROUP/cpu.cfs_quota_us" 2>/dev/null || true
+    fi
+  else
+    return 0
+  fi
+  CGROUP_ARGS=(--cgroup-parent "/$BUILD_CGROUP")
+}
 
 wait_for_engine() {
   local i
@@ -117,6 +144,7 @@ start_dockerd() {
   rm -f "$RUN/dockerd.pid" # stale after a reboot: dockerd refuses to start over it
   say "starting a private dockerd (data in $STATE/docker, log in $LOGS/dockerd.log)"
   rm -f "$PRIVATE_SOCK"
+  setup_build_cgroup
   # setsid: the daemon outlives this script and is not in the caller's process group.
   BUILDKIT_STEP_LOG_MAX_SIZE=$BUILDKIT_LOG_LIMIT BUILDKIT_STEP_LOG_MAX_SPEED=$BUILDKIT_LOG_LIMIT \
     setsid dockerd \
@@ -125,6 +153,7 @@ start_dockerd() {
       --pidfile "$RUN/dockerd.pid" \
       -H "unix://$PRIVATE_SOCK" \
       --storage-driver overlay2 \
+      "${CGROUP_ARGS[@]}" \
       >>"$LOGS/dockerd.log" 2>&1 </dev/null &
   if wait_for_engine; then echo dockerd >"$RUN/started-engine"; return 0; fi
   tail -n 20 "$LOGS/dockerd.log" >&2 || true

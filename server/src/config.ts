@@ -45,9 +45,12 @@ export interface LabLimits {
   sessions: number;
   /** Sessions at once from one client address. */
   sessionsPerClient: number;
-  /** Classic builder only: memory limit of a build's steps, bytes (BuildKit ignores it: see the operators' page). */
+  /**
+   * Memory of build steps, bytes: per step with the classic builder; BuildKit ignores per-build
+   * limits, so scripts/lab-engine.sh applies the same value to the engine's build cgroup (all steps together).
+   */
   buildMemoryBytes: number;
-  /** Classic builder only: CPUs a build's steps may use (e.g. 1.5). */
+  /** CPUs build steps may use (e.g. 1.5), applied like buildMemoryBytes. */
   buildCpus: number;
 }
 

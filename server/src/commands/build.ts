@@ -1,9 +1,9 @@
 import type {Command} from '../cli/commands';
 import {streamBroken} from '../engine/errors';
-import {ContextError} from '../lessons/context';
+import {ContextError, formatBytes} from '../lessons/context';
 import {BuildOutput} from '../render/build';
 import {sendingContextLine} from '../render/classic';
-import {errorLine, red} from '../terminal/style';
+import {errorLine, red, yellow} from '../terminal/style';
 import {formatDuration, withDeadline} from './deadline';
 import {claimName, sessionLabels} from './ownership';
 import {pump} from './stream';
@@ -135,6 +135,14 @@ export const build: Handler<Build> = async (cmd, env) => {
   term.write(out.finish());
   if (out.error) {
     // BuildKit's printer already showed the error box; the classic builder's stream ended on the error line.
+    if (/exit code: 137|returned a non-zero code: 137/.test(out.error.message)) {
+      term.write(
+        yellow(
+          'Exit code 137 means the step was killed: most likely it needed more memory than the lab allows builds ' +
+            `(${formatBytes(config.limits.buildMemoryBytes)}).`,
+        ) + '\r\n',
+      );
+    }
     return 1;
   }
   if (cmd.quiet && out.imageId) term.write(`${out.imageId}\r\n`);

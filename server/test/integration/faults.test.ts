@@ -8,6 +8,7 @@
  * they are skipped (stopping someone else's engine is not a test's business).
  */
 import {execFileSync} from 'node:child_process';
+import {existsSync, readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {labEnv, ROOT, startTestLab, TestClient, uniqueName, type TestLab} from './harness';
@@ -68,6 +69,47 @@ describe.skipIf(env.LAB_ENGINE_KIND !== 'private')('the engine goes away', () =>
     expect(containersAfter).toBeLessThanOrEqual(containersBefore);
     // And a build works again.
     expect((await client.run(`docker build -t ${uniqueName('fault-after')} .`, {context: 'tiny', dockerfile: 'FROM busybox\n'})).exitCode).toBe(0);
+    client.close();
+  });
+});
+
+const memoryLimitFile = '/sys/fs/cgroup/memory/docker-lab-builds/memory.limit_in_bytes';
+const memoryMaxFile = '/sys/fs/cgroup/docker-lab-builds/memory.max';
+const limitFile = existsSync(memoryLimitFile) ? memoryLimitFile : existsSync(memoryMaxFile) ? memoryMaxFile : null;
+
+describe.skipIf(env.LAB_ENGINE_KIND !== 'private' || !limitFile)('build limits', () => {
+  it('every build step runs in the engine\'s build cgroup, and a step over its memory limit is stopped with a clear message', async () => {
+    const client = await TestClient.connect(lab.url);
+    let mark = client.output.length;
+    const placed = await client.run(`docker build --no-cache -t ${uniqueName('limit-where')} .`, {
+      context: 'tiny',
+      dockerfile: `FROM busybox\nRUN cat /proc/self/cgroup # ${Date.now()}\n`,
+    });
+    expect(placed.exitCode).toBe(0);
+    expect(client.since(mark)).toMatch(/memory:\/docker-lab-builds\/|0::\/docker-lab-builds\//);
+    // The CPU limit of that cgroup: LAB_BUILD_CPUS (default 1) CPUs.
+    const cpus = Number(process.env.LAB_BUILD_CPUS ?? 1);
+    const quota = existsSync('/sys/fs/cgroup/cpu/docker-lab-builds/cpu.cfs_quota_us')
+      ? readFileSync('/sys/fs/cgroup/cpu/docker-lab-builds/cpu.cfs_quota_us', 'utf8').trim()
+      : readFileSync('/sys/fs/cgroup/docker-lab-builds/cpu.max', 'utf8').split(' ')[0]!;
+    expect(Number(quota)).toBe(cpus * 100_000);
+
+    // Lower the limit for this test (the script sets it when it starts dockerd), then restore it.
+    const before = readFileSync(limitFile!, 'utf8').trim();
+    writeFileSync(limitFile!, String(64 * 1024 * 1024));
+    try {
+      mark = client.output.length;
+      // awk doubles a string past 256 MB: far over the 64 MiB the step may use.
+      const end = await client.run(`docker build --no-cache -t ${uniqueName('limit-oom')} .`, {
+        context: 'tiny',
+        dockerfile: `FROM busybox\nRUN awk 'BEGIN { s = "x"; while (length(s) < 300000000) s = s s; print length(s) }' # ${Date.now()}\n`,
+      });
+      expect(end.exitCode).not.toBe(0);
+      expect(client.since(mark)).toMatch(/exit code: 137/);
+      expect(client.since(mark)).toMatch(/more memory than the lab allows builds/);
+    } finally {
+      writeFileSync(limitFile!, before);
+    }
     client.close();
   });
 });

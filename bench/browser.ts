@@ -5,19 +5,10 @@
  * long tasks. Nothing in src/ is changed: the hook wraps window.WebSocket.
  */
 import {chromium, type Browser, type Page} from '@playwright/test';
-
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import {CHROMIUM_ARGS, CHROMIUM_PATH} from '../e2e/chromium';
 
 export function launch(): Promise<Browser> {
-  return chromium.launch({executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS});
+  return chromium.launch({executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS});
 }
 
 /**

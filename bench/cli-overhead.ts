@@ -17,7 +17,7 @@ import {cpSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {performance} from 'node:perf_hooks';
-import {BENCH_LESSONS, BenchClient, Report, dockerCli, engineEnv, median, plain, r1, r3, startLabServer, within} from './lib';
+import {BENCH_LESSONS, BenchClient, Report, dockerCli, engineEnv, median, plain, r1, r3, startLabServer, within, runIfMain} from './lib';
 
 const PAIRS = Math.max(7, Number(process.env.BENCH_PAIRS ?? 9));
 const TARGET = 1.05;
@@ -193,9 +193,4 @@ async function deleteRegistryTags(registry: string, user: string, password: stri
   }
 }
 
-if (require.main === module) {
-  main().catch((err) => {
-    console.error(err);
-    process.exit(1);
-  });
-}
+runIfMain(module, main);

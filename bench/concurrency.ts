@@ -12,7 +12,7 @@
  *   npx tsx bench/concurrency.ts [--json]   (BENCH_LEVELS=10,50,100, BENCH_PORT=3204)
  */
 import {performance} from 'node:perf_hooks';
-import {BENCH_LESSONS, BenchClient, Report, median, quantile, r1, sleep, startLabServer} from './lib';
+import {BENCH_LESSONS, BenchClient, Report, median, quantile, r1, sleep, startLabServer, runIfMain} from './lib';
 
 const LEVELS = (process.env.BENCH_LEVELS ?? '10,50,100').split(',').map(Number);
 const TARGET_MB = 300;
@@ -81,9 +81,4 @@ export async function main(): Promise<Report> {
   return report;
 }
 
-if (require.main === module) {
-  main().catch((err) => {
-    console.error(err);
-    process.exit(1);
-  });
-}
+runIfMain(module, main);

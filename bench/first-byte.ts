@@ -14,7 +14,7 @@
  *
  *   npx tsx bench/first-byte.ts [--json]   (BENCH_RUNS=50, BENCH_PORT=3201, BENCH_SITE_DIR=build)
  */
-import {BenchClient, Report, median, quantile, r1, startLabServer, within} from './lib';
+import {BenchClient, Report, median, quantile, r1, startLabServer, within, runIfMain} from './lib';
 import {hookedPage, launch} from './browser';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 50);
@@ -135,9 +135,4 @@ export async function main(): Promise<Report> {
   return report;
 }
 
-if (require.main === module) {
-  main().catch((err) => {
-    console.error(err);
-    process.exit(1);
-  });
-}
+runIfMain(module, main);

@@ -344,3 +344,12 @@ export function within(budgetMs: number): () => boolean {
   const end = Date.now() + budgetMs;
   return () => Date.now() < end;
 }
+
+/** Run a benchmark's main() when its file is run directly (not imported by run-all). */
+export function runIfMain(mod: NodeModule, main: () => Promise<unknown>): void {
+  if (require.main !== mod) return;
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

@@ -25,7 +25,7 @@ import path from 'node:path';
 import {performance} from 'node:perf_hooks';
 import {gzipSync} from 'node:zlib';
 import sirv from 'sirv';
-import {ROOT, Report, r1, startLabServer} from './lib';
+import {ROOT, Report, r1, startLabServer, runIfMain} from './lib';
 import {launch} from './browser';
 
 const WORK = process.env.BENCH_SITE_WORK ?? '/tmp/bench-site';
@@ -149,9 +149,4 @@ export async function main(): Promise<Report> {
   return report;
 }
 
-if (require.main === module) {
-  main().catch((err) => {
-    console.error(err);
-    process.exit(1);
-  });
-}
+runIfMain(module, main);

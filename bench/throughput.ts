@@ -23,7 +23,7 @@ import {mkdtempSync, rmSync, writeFileSync, cpSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {performance} from 'node:perf_hooks';
-import {BenchClient, ROOT, Report, dockerCli, r1, startLabServer} from './lib';
+import {BenchClient, ROOT, Report, dockerCli, r1, startLabServer, runIfMain} from './lib';
 import {hookedPage, launch} from './browser';
 
 const LINE = '0123456789abcdef'.repeat(3) + '0123456789abcde'; // 63 characters + "\n" = 64 bytes
@@ -215,9 +215,4 @@ export async function main(): Promise<Report> {
   return report;
 }
 
-if (require.main === module) {
-  main().catch((err) => {
-    console.error(err);
-    process.exit(1);
-  });
-}
+runIfMain(module, main);

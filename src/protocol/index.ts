@@ -163,10 +163,8 @@ export type ErrorCode =
   | 'too-large'
   | 'busy'
   | 'no-session'
-  | 'rate-limited'
   | 'session-limit'
-  | 'expired'
-  | 'unauthorized';
+  | 'expired';
 
 export interface PongMessage {
   t: 'pong';

@@ -58,20 +58,20 @@ export interface ImageDetails {
  * failures to EngineError with the docker CLI's wording.
  */
 export class Engine {
-  readonly connection: EngineConnection;
+  readonly #connection: EngineConnection;
 
   constructor(dockerHost?: string) {
-    this.connection = new EngineConnection(dockerHost);
+    this.#connection = new EngineConnection(dockerHost);
   }
 
   get address(): string {
-    return this.connection.address;
+    return this.#connection.address;
   }
 
   async #call<T>(fn: (docker: Docker) => Promise<T>): Promise<T> {
     let docker: Docker;
     try {
-      docker = await this.connection.docker();
+      docker = await this.#connection.docker();
     } catch (err) {
       throw toEngineError(err, this.address);
     }
@@ -79,7 +79,7 @@ export class Engine {
       return await fn(docker);
     } catch (err) {
       const e = toEngineError(err, this.address);
-      if (e.unreachable) this.connection.reset();
+      if (e.unreachable) this.#connection.reset();
       throw e;
     }
   }
@@ -199,10 +199,5 @@ export class Engine {
     if (opts.labels?.length) filters.label = opts.labels;
     return this.#call((d) => d.listContainers({all: opts.all ?? true, filters: JSON.stringify(filters)}));
   }
-
-  async removeContainer(id: string): Promise<void> {
-    await this.#call((d) => d.getContainer(id).remove({force: true}));
-  }
 }
 
-export {EngineConnection};

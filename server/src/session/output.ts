@@ -89,11 +89,6 @@ export class OutputChannel {
     if (!this.#held) this.#wakeSent();
   }
 
-  /** Output written but not yet sent (held for want of room in the window). */
-  get heldBytes(): number {
-    return this.#held.length;
-  }
-
   /** Resolves once everything written so far has been sent (or the channel is closed). */
   sent(): Promise<void> {
     this.flush();

@@ -87,10 +87,6 @@ export class Session {
     this.#editor = new LineEditor({cols: this.cols});
   }
 
-  get closed(): boolean {
-    return this.#closed;
-  }
-
   get busy(): boolean {
     return this.#running !== null;
   }

@@ -54,3 +54,13 @@ export function shellCommandLine(code: string): {command: string} | {error: stri
 export function buildCommand(tag: string | undefined): string {
   return tag ? `docker build -t ${tag} .` : 'docker build .';
 }
+
+/** A short stable hash (32-bit FNV-1a, base 36) for block ids. */
+export function shortHash(s: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(36);
+}

@@ -22,6 +22,7 @@ import {
   RUNNABLE_LANGS,
   shellCommandLine,
   TAG_PATTERN,
+  shortHash,
 } from '../client/blocks';
 
 export const COMPONENT_NAME = 'RunnableBlock';
@@ -184,13 +185,8 @@ function attribute(name: string, value: string): MdxJsxAttribute {
 /** A stable, short id for the block (file + line), used to match command-start/-end to it. */
 export function blockIdFor(filePath: string | undefined, line: number | undefined): string {
   const rel = (filePath ?? 'unknown').split(path.sep).join('/');
-  let h = 0x811c9dc5;
-  for (let i = 0; i < rel.length; i++) {
-    h ^= rel.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
   const base = path.posix.basename(rel).replace(/\.mdx?$/, '').replace(/[^A-Za-z0-9_-]/g, '').slice(0, 60);
-  return `${base || 'block'}-L${line ?? 0}-${(h >>> 0).toString(36)}`;
+  return `${base || 'block'}-L${line ?? 0}-${shortHash(rel)}`;
 }
 
 function createElement(props: RunnableProps, blockId: string, node: Code): MdxJsxFlowElement {

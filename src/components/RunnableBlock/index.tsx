@@ -12,7 +12,7 @@ import {useCallback, useEffect, useMemo, useRef, useState, type ReactNode} from 
 import clsx from 'clsx';
 import CodeBlock from '@theme/CodeBlock';
 import DockerfileEditor from '@site/src/components/DockerfileEditor';
-import {blockKind, buildCommand, shellCommandLine} from '@site/src/client/blocks';
+import {blockKind, buildCommand, shellCommandLine, shortHash} from '@site/src/client/blocks';
 import {hasPlaceholder} from '@site/src/client/placeholders';
 import {
   useBlockRun,
@@ -36,13 +36,7 @@ export type BlockStatusState = 'idle' | 'running' | 'ok' | 'error' | 'offline';
 
 /** Deterministic (hydration-safe) id when the plugin did not provide one. */
 function contentId(p: Props): string {
-  const s = `${p.lang}\u0000${p.context ?? ''}\u0000${p.code}`;
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return `block-${(h >>> 0).toString(36)}`;
+  return `block-${shortHash(`${p.lang}\u0000${p.context ?? ''}\u0000${p.code}`)}`;
 }
 
 const CONTEXT_DEBOUNCE_MS = 400;

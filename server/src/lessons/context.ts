@@ -102,7 +102,9 @@ export class LessonContexts {
             ignore: (p) => skip(p) || rel(p) === dockerfileName,
             finalize: false,
             finish: (pack) => {
-              pack.entry({name: dockerfileName, mode: 0o644, mtime: new Date(0)}, text);
+              // The page's text has no file: like a file just saved, it gets the time it was packed
+              // (the CLI sends the Dockerfile's real mtime; 1 Jan 1970 showed up in `COPY . /x`).
+              pack.entry({name: dockerfileName, mode: 0o644, mtime: new Date()}, text);
               pack.finalize();
             },
           })

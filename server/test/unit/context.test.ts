@@ -1,3 +1,4 @@
+import {statSync} from 'node:fs';
 import path from 'node:path';
 import tarStream from 'tar-stream';
 import {describe, expect, it} from 'vitest';
@@ -5,14 +6,16 @@ import {ContextError, LessonContexts} from '../../src/lessons/context';
 
 const lessons = new LessonContexts(path.join(__dirname, '../fixtures/lessons'));
 
-async function entries(stream: NodeJS.ReadableStream): Promise<Map<string, string>> {
+async function entries(stream: NodeJS.ReadableStream, mtimes?: Map<string, Date>): Promise<Map<string, string>> {
   const extract = tarStream.extract();
   const found = new Map<string, string>();
   extract.on('entry', (header, body, next) => {
     const chunks: Buffer[] = [];
     body.on('data', (c: unknown) => chunks.push(c as Buffer));
     body.on('end', () => {
-      if (header.type === 'file') found.set(header.name.replace(/^\.\//, ''), Buffer.concat(chunks).toString());
+      const name = header.name.replace(/^\.\//, '');
+      if (header.mtime) mtimes?.set(name, header.mtime);
+      if (header.type === 'file') found.set(name, Buffer.concat(chunks).toString());
       next();
     });
   });
@@ -32,6 +35,18 @@ describe('lesson build contexts', () => {
     expect([...files.keys()].sort()).toEqual(['.dockerignore', 'Dockerfile', 'keep.txt', 'sub/also.md']);
     expect(files.get('Dockerfile')).toBe('FROM busybox\n');
     expect(packed.files).toBe(4);
+  });
+
+  it('sends real file times (the CLI does; 1 Jan 1970 showed up in `COPY . /x`), the page\'s Dockerfile dated now', async () => {
+    const before = Date.now();
+    const packed = await lessons.pack('ignore', {name: 'Dockerfile', text: 'FROM busybox\n'}, 1024 * 1024);
+    const mtimes = new Map<string, Date>();
+    await entries(packed.stream, mtimes);
+    const keep = statSync(path.join(__dirname, '../fixtures/lessons/ignore/keep.txt')).mtime;
+    expect(Math.floor(mtimes.get('keep.txt')!.getTime() / 1000)).toBe(Math.floor(keep.getTime() / 1000));
+    // tar keeps whole seconds
+    expect(mtimes.get('Dockerfile')!.getTime()).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000);
+    for (const [name, t] of mtimes) expect(t.getUTCFullYear(), name).toBeGreaterThan(1970);
   });
 
   it('uses the folder\'s own file when -f names another Dockerfile', async () => {

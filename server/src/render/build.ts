@@ -9,7 +9,8 @@
  *
  * Classic: ClassicBuildRenderer (errors are printed as they arrive; finish() returns '').
  */
-import {BuildkitPlainPrinter, type PlainFlavor, decodeTrace} from './buildkit';
+import {BuildkitPlainPrinter, type PlainFlavor} from './buildkit-printer';
+import {decodeTrace} from './buildkit-status';
 import {ClassicBuildRenderer} from './classic';
 import {type JSONMessage, type StreamError, messageError} from './jsonmessage';
 

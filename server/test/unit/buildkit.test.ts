@@ -2,15 +2,8 @@ import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {BuildOutput} from '../../src/render/build';
-import {
-  BuildkitPlainPrinter,
-  type PlainPrinterOptions,
-  type SolveStatus,
-  type Vertex,
-  type VertexLog,
-  type VertexStatus,
-  decodeTrace,
-} from '../../src/render/buildkit';
+import {BuildkitPlainPrinter, type PlainPrinterOptions} from '../../src/render/buildkit-printer';
+import {type SolveStatus, type Vertex, type VertexLog, type VertexStatus, decodeTrace} from '../../src/render/buildkit-status';
 import {cli, FIXTURES, messages} from './recorded';
 
 const stripRed = (s: string) => s.replace(/\x1b\[31m([\s\S]*?)\x1b\[0m/g, '$1');

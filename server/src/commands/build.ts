@@ -1,7 +1,9 @@
 import type {Command} from '../cli/commands';
 import {streamBroken} from '../engine/errors';
 import {ContextError, formatBytes} from '../lessons/context';
+import type {Engine} from '../engine';
 import {BuildOutput} from '../render/build';
+import type {PlainFlavor} from '../render/buildkit-printer';
 import {sendingContextLine} from '../render/classic';
 import {errorLine, red, yellow} from '../terminal/style';
 import {formatDuration, withDeadline} from './deadline';
@@ -10,6 +12,19 @@ import {pump} from './stream';
 import {EXIT_INTERRUPTED, type Handler} from './types';
 
 type Build = Extract<Command, {kind: 'build'}>;
+
+/**
+ * BuildKit output as the reader's own CLI prints it: `docker build` is buildx from Docker 23 on; an
+ * older engine (Docker 20.10, given through DOCKER_HOST) comes with the 20.10 CLI's own printer.
+ */
+async function buildkitFlavor(engine: Engine): Promise<PlainFlavor> {
+  try {
+    const major = Number.parseInt((await engine.version()).Version, 10);
+    return major < 23 ? 'docker-20.10' : 'buildx';
+  } catch {
+    return 'buildx'; // the build itself will say what is wrong with the engine
+  }
+}
 
 /** After the engine reported the image, this long without a meaningful message ends the build. */
 const QUIET_AFTER_IMAGE_MS = 3000;
@@ -68,7 +83,13 @@ export const build: Handler<Build> = async (cmd, env) => {
 
   const deadline = withDeadline(env.signal, config.limits.buildMs);
   // Updates are merged over 100 ms as the CLI's printer does; the ticker flushes what a quiet step holds back.
-  const out = new BuildOutput({builder: config.builder, cols: term.cols, rateLimitMs: 100});
+  const out = new BuildOutput({
+    builder: config.builder,
+    cols: term.cols,
+    rateLimitMs: 100,
+    flavor: config.builder === 'buildkit' ? await buildkitFlavor(env.engine) : undefined,
+    dockerfile: pageText !== null ? {name: dockerfileName, text: pageText} : undefined,
+  });
   const ticker = setInterval(() => {
     const held = out.tick();
     if (held && !cmd.quiet) term.write(held);
@@ -118,11 +139,16 @@ export const build: Handler<Build> = async (cmd, env) => {
       throw buildId ? streamBroken(err, env.engine.address, 'build') : err;
     }
     if (buildId && config.builder === 'buildkit') await env.engine.cancelBuild(buildId);
-    term.write(out.finish());
     if (deadline.timedOut()) {
+      term.write(out.finish());
       term.write(errorLine(`ERROR: the build ran longer than the lab's limit of ${formatDuration(config.limits.buildMs)} and was stopped`));
       return 1;
     }
+    // Ctrl-C. buildx prints the running steps CANCELED and `ERROR: failed to solve: Canceled: context
+    // canceled`, and exits 1 (it handles the signal itself); the older CLIs were killed by it (130).
+    const canceled = out.cancel();
+    term.write(canceled.text);
+    if (canceled.asBuildx) return 1;
     term.write(errorLine('ERROR: build canceled'));
     return EXIT_INTERRUPTED;
   } finally {

@@ -5,12 +5,18 @@
  * decodeTrace and the plain printer; `{"id":"moby.image.id","aux":{"ID"}}` gives the image id; an
  * error message is kept for finish(), which prints the failed step's box and the error, as the CLI
  * does once the stream has ended. Other messages (`{"stream":"Successfully tagged …"}`) are not shown:
- * the CLI does not show them either.
+ * the CLI does not show them either. In the buildx flavour, as `docker buildx build --progress=plain`
+ * (0.13, checked against recordings from Docker 26.1: server/test/fixtures/bk26-*): the output opens
+ * with buildx's `#0 building with "default" instance using docker driver` (the engine's own BuildKit
+ * is what buildx calls the default instance), the error reads `ERROR: failed to solve: …` after the
+ * failed instruction's lines of the Dockerfile, and a canceled build ends with `#N CANCELED` and
+ * `ERROR: failed to solve: Canceled: context canceled`.
  *
  * Classic: ClassicBuildRenderer (errors are printed as they arrive; finish() returns '').
  */
 import {BuildkitPlainPrinter, type PlainFlavor} from './buildkit-printer';
 import {decodeTrace} from './buildkit-status';
+import {sourceExcerpt} from './dockerfile-source';
 import {ClassicBuildRenderer} from './classic';
 import {type JSONMessage, type StreamError, messageError} from './jsonmessage';
 
@@ -23,7 +29,14 @@ export interface BuildOutputOptions {
   now?: () => number;
   /** BuildKit: print at most every N ms like the CLI (100); then call tick() every ~150 ms. Default 0. */
   rateLimitMs?: number;
+  /** BuildKit, buildx flavour: the Dockerfile that is built, to show a failed instruction's lines */
+  dockerfile?: {name: string; text: string};
 }
+
+/** What buildx prints first: the builder instance (the engine's own BuildKit is buildx's "default"). */
+export const BUILDX_HEADER = '#0 building with "default" instance using docker driver\r\n\r\n';
+/** buildx's last line when a build is canceled (its exit code is then 1). */
+export const BUILDX_CANCELED = 'failed to solve: Canceled: context canceled';
 
 const TRACE_ID = 'moby.buildkit.trace';
 const IMAGE_ID = 'moby.image.id';
@@ -35,9 +48,14 @@ export class BuildOutput {
   private id?: string;
   private err?: StreamError;
   private finished = false;
+  private readonly flavor: PlainFlavor;
+  private readonly dockerfile?: {name: string; text: string};
+  private headerSent = false;
 
   constructor(opts: BuildOutputOptions) {
     this.builder = opts.builder;
+    this.flavor = opts.flavor ?? 'buildx';
+    this.dockerfile = opts.dockerfile;
     if (opts.builder === 'classic') {
       this.classic = new ClassicBuildRenderer({cols: opts.cols});
     } else {
@@ -57,8 +75,19 @@ export class BuildOutput {
     this.classic?.resize(cols);
   }
 
+  /** The buildx flavour's opening line, once, before anything else. */
+  private header(): string {
+    if (this.builder !== 'buildkit' || this.flavor !== 'buildx' || this.headerSent) return '';
+    this.headerSent = true;
+    return BUILDX_HEADER;
+  }
+
   write(msg: JSONMessage): string {
     if (this.classic) return this.classic.write(msg);
+    return this.header() + this.writeBuildkit(msg);
+  }
+
+  private writeBuildkit(msg: JSONMessage): string {
     const printer = this.printer as BuildkitPlainPrinter;
     if (this.err) return '';
     if (msg.id === TRACE_ID && msg.aux !== undefined) {
@@ -95,6 +124,28 @@ export class BuildOutput {
   finish(): string {
     if (this.finished || this.builder === 'classic') return '';
     this.finished = true;
-    return (this.printer as BuildkitPlainPrinter).finish(this.err?.message);
+    const printer = this.printer as BuildkitPlainPrinter;
+    if (this.flavor !== 'buildx') return printer.finish(this.err?.message);
+    const df = this.dockerfile;
+    return (
+      this.header() +
+      printer.finish(this.err ? `failed to solve: ${this.err.message}` : undefined, {
+        source: df ? (name) => sourceExcerpt(df.name, df.text, name) : undefined,
+      })
+    );
+  }
+
+  /**
+   * The build was canceled (instead of finish()). buildx flavour: the running steps end CANCELED and
+   * the last line is buildx's; returns true when that was written (the caller then exits 1, as buildx
+   * does). Otherwise (classic, docker 20.10): the usual end, and false.
+   */
+  cancel(): {text: string; asBuildx: boolean} {
+    if (this.finished || this.builder === 'classic' || this.flavor !== 'buildx') {
+      return {text: this.finish(), asBuildx: false};
+    }
+    this.finished = true;
+    const printer = this.printer as BuildkitPlainPrinter;
+    return {text: this.header() + printer.cancel() + printer.finish(BUILDX_CANCELED), asBuildx: true};
   }
 }

@@ -178,14 +178,34 @@ export class BuildkitPlainPrinter {
   }
 
   /**
-   * End of the build. With an error: the box holding the failed step's last log lines, then the
-   * error (red). Without: normally nothing.
+   * The build was canceled (Ctrl-C): every step still running ends as `#N CANCELED`, as buildx shows
+   * it when the engine reports them canceled (the lab stops reading the stream at once). Printed at
+   * once, whatever the rate limit.
    */
-  finish(error?: string): string {
+  cancel(): string {
+    this.held = false;
+    const open: Vertex[] = [];
+    for (const v of this.byDigest.values()) {
+      const started = v.vertex.started;
+      if (started && this.isStarted(v) && !this.isCompleted(v)) {
+        open.push({...v.vertex, completed: started, error: CANCELED});
+      }
+    }
+    this.update({vertexes: open, statuses: [], logs: []});
+    return this.emit(this.print());
+  }
+
+  /**
+   * End of the build. With an error: the box holding the failed step's last log lines, (buildx)
+   * the failed instruction's lines of the Dockerfile when `source` finds them, then the error (red).
+   * Without: normally nothing.
+   */
+  finish(error?: string, opts: {source?: (vertexName: string) => string} = {}): string {
     this.held = false;
     let out = this.print();
     // an unfinished log line is still open on the terminal
     if (out !== '' ? !out.endsWith('\n') : !this.atLineStart) out += '\n';
+    let source = '';
     for (const v of this.started) {
       if (v.vertex.error === '' || v.vertex.error.endsWith(CANCELED)) continue;
       out += '------\n';
@@ -196,7 +216,10 @@ export class BuildkitPlainPrinter {
         for (const l of v.logs) out += `#${v.index} ${visibleText(l)}\n`;
       }
       out += '------\n';
+      // buildx: after the boxes, the failed instruction's lines of the Dockerfile
+      if (this.flavor === 'buildx' && opts.source && source === '') source = opts.source(v.vertex.name);
     }
+    out += source;
     if (error) {
       out += `${RED}${this.flavor === 'buildx' ? 'ERROR: ' : ''}${error}${RESET}\n`;
     }
@@ -269,7 +292,17 @@ export class BuildkitPlainPrinter {
       // a repeated initial (not started) vertex must not reset a started one
       if (!wasStarted || vtx.started) state.vertex = vtx;
       if (vtx.started) {
-        state.intervals.set(nsOf(vtx.started), {start: vtx.started, stop: vtx.completed});
+        const at = nsOf(vtx.started);
+        // The engine sometimes reports a vertex started (unfinished), then again with a later start,
+        // cached and completed (about 1 cached build in 10). buildkit's own merge then keeps the first
+        // interval open for good and the step is never shown as finished, in buildx too: a new start
+        // ends what the engine left open before it.
+        if (this.flavor === 'buildx') {
+          for (const ival of state.intervals.values()) {
+            if (!ival.stop && nsOf(ival.start) < at) ival.stop = vtx.started;
+          }
+        }
+        state.intervals.set(at, {start: vtx.started, stop: vtx.completed});
         state.merged = mergeIntervals([...state.intervals.values()]);
       }
     }

@@ -1,7 +1,7 @@
 import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {BuildOutput} from '../../src/render/build';
+import {BUILDX_HEADER, BuildOutput} from '../../src/render/build';
 import {BuildkitPlainPrinter, type PlainPrinterOptions} from '../../src/render/buildkit-printer';
 import {type SolveStatus, type Vertex, type VertexLog, type VertexStatus, decodeTrace} from '../../src/render/buildkit-status';
 import {cli, FIXTURES, messages} from './recorded';
@@ -129,9 +129,12 @@ describe('plain printer, buildx flavour (the default)', () => {
       const n = Number(m[1]);
       if (!firstSeen.includes(n)) firstSeen.push(n);
     }
-    expect(firstSeen).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(firstSeen).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
     expect(text).toBe(
       [
+        // buildx 0.13 names its builder first (bk26-*.buildx-0.13.txt)
+        '#0 building with "default" instance using docker driver',
+        '',
         '#1 [internal] load remote build context',
         '#1 DONE 0.0s',
         '',
@@ -174,7 +177,7 @@ describe('plain printer, buildx flavour (the default)', () => {
     expect(text).not.toContain('Successfully');
   });
 
-  it('failure: ERROR line, the box with the last log lines, then ERROR: message', () => {
+  it('failure: ERROR line, the box with the last log lines, then ERROR: failed to solve: message', () => {
     const {text, out} = renderBuild('buildkit-fail.ndjson', {flavor: 'buildx'});
     const msg = 'executor failed running [/bin/sh -c echo "about to fail" && echo "oops on stderr" >&2 && false]: exit code: 1';
     expect(out.error).toEqual({message: msg, code: 1});
@@ -187,7 +190,8 @@ describe('plain printer, buildx flavour (the default)', () => {
         '0.069 about to fail',
         '0.070 oops on stderr',
         '------',
-        `\x1b[31mERROR: ${msg}\x1b[0m`,
+        // buildx wraps the engine's message (bk26-fail.buildx-0.13.txt)
+        `\x1b[31mERROR: failed to solve: ${msg}\x1b[0m`,
         '',
       ].join('\r\n'),
     )).toBe(true);
@@ -202,6 +206,7 @@ describe('plain printer, buildx flavour (the default)', () => {
 
   it('a trace it cannot decode is skipped, not fatal', () => {
     const out = new BuildOutput({builder: 'buildkit', cols: 80});
+    expect(out.write({id: 'moby.buildkit.trace', aux: '////'})).toBe(BUILDX_HEADER);
     expect(out.write({id: 'moby.buildkit.trace', aux: '////'})).toBe('');
     expect(out.write({id: 'moby.buildkit.trace', aux: {not: 'a string'}})).toBe('');
     expect(out.error).toBeUndefined();
@@ -209,8 +214,10 @@ describe('plain printer, buildx flavour (the default)', () => {
 
   it('an error before any step (bad Dockerfile) is just the ERROR line', () => {
     const out = new BuildOutput({builder: 'buildkit', cols: 80});
-    expect(out.write({errorDetail: {message: 'dockerfile parse error line 1: unknown instruction: FORM'}})).toBe('');
-    expect(out.finish()).toBe('\x1b[31mERROR: dockerfile parse error line 1: unknown instruction: FORM\x1b[0m\r\n');
+    expect(out.write({errorDetail: {message: 'dockerfile parse error line 1: unknown instruction: FORM'}})).toBe(BUILDX_HEADER);
+    expect(out.finish()).toBe(
+      '\x1b[31mERROR: failed to solve: dockerfile parse error line 1: unknown instruction: FORM\x1b[0m\r\n',
+    );
   });
 });
 

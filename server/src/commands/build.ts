@@ -2,7 +2,7 @@ import type {Command} from '../cli/commands';
 import {streamBroken} from '../engine/errors';
 import {ContextError, formatBytes} from '../lessons/context';
 import type {Engine} from '../engine';
-import {BuildOutput} from '../render/build';
+import {BuildOutput, flavorForEngine} from '../render/build';
 import type {PlainFlavor} from '../render/buildkit-printer';
 import {sendingContextLine} from '../render/classic';
 import {errorLine, red, yellow} from '../terminal/style';
@@ -13,14 +13,10 @@ import {EXIT_INTERRUPTED, type Handler} from './types';
 
 type Build = Extract<Command, {kind: 'build'}>;
 
-/**
- * BuildKit output as the reader's own CLI prints it: `docker build` is buildx from Docker 23 on; an
- * older engine (Docker 20.10, given through DOCKER_HOST) comes with the 20.10 CLI's own printer.
- */
+/** The BuildKit output style for this engine's version (see flavorForEngine). */
 async function buildkitFlavor(engine: Engine): Promise<PlainFlavor> {
   try {
-    const major = Number.parseInt((await engine.version()).Version, 10);
-    return major < 23 ? 'docker-20.10' : 'buildx';
+    return flavorForEngine((await engine.version()).Version);
   } catch {
     return 'buildx'; // the build itself will say what is wrong with the engine
   }

@@ -33,6 +33,16 @@ export interface BuildOutputOptions {
   dockerfile?: {name: string; text: string};
 }
 
+/**
+ * BuildKit output as the reader's own CLI prints it for an engine of this version (`Version` of
+ * `GET /version`): `docker build` is buildx from Docker 23 on; an older engine (Debian 12's 20.10,
+ * given through DOCKER_HOST) comes with the 20.10 CLI and its own printer.
+ */
+export function flavorForEngine(version: string): PlainFlavor {
+  const major = Number.parseInt(version, 10);
+  return Number.isFinite(major) && major < 23 ? 'docker-20.10' : 'buildx';
+}
+
 /** What buildx prints first: the builder instance (the engine's own BuildKit is buildx's "default"). */
 export const BUILDX_HEADER = '#0 building with "default" instance using docker driver\r\n\r\n';
 /** buildx's last line when a build is canceled (its exit code is then 1). */

@@ -10,8 +10,9 @@
  *
  * buildx takes the failed instruction's lines from the error's source map, which the Engine API's JSON
  * stream does not carry (only the message). The lab has the Dockerfile's text, and the failed step's
- * vertex name says which instruction it is: `[<stage> <i>/<n>] …` is instruction i (FROM = 1) of that
- * stage (a stage's `AS` name, `stage-<k>` for an unnamed one, nothing in a one-stage file). The
+ * vertex name says which instruction it is: `[<stage> <i>/<n>] …` is instruction i (FROM = 1, unless
+ * the stage is built on an earlier stage: then FROM has no step) of that stage (a stage's `AS` name,
+ * `stage-<k>` for an unnamed one, nothing in a one-stage file). The
  * layout (two or four lines of context, ` %3d | >>> line`) is buildkit's `errdefs.Source.Print`.
  */
 
@@ -24,6 +25,8 @@ export interface Instruction {
 
 export interface Stage {
   name: string;
+  /** what FROM names (an image, or an earlier stage) */
+  base: string;
   /** FROM first */
   instructions: Instruction[];
 }
@@ -85,7 +88,8 @@ export function dockerfileStages(text: string): Stage[] {
     const keyword = (body.trim().split(/\s+/)[0] ?? '').toUpperCase();
     if (keyword === 'FROM') {
       const as = /\s+as\s+(\S+)\s*$/i.exec(body.trim());
-      stages.push({name: as ? (as[1] as string) : '', instructions: []});
+      const base = body.trim().split(/\s+/).find((w, k) => k > 0 && !w.startsWith('--')) ?? '';
+      stages.push({name: as ? (as[1] as string) : '', base, instructions: []});
     }
     const stage = stages[stages.length - 1];
     // instructions before the first FROM (global ARGs) belong to no stage
@@ -111,8 +115,13 @@ export function instructionOf(text: string, vertexName: string): Instruction | u
     const k = /^stage-(\d+)$/.exec(label);
     if (!stage && k) stage = stages[Number(k[1])];
   }
-  if (!stage || stage.instructions.length !== Number(m[3])) return undefined;
-  return stage.instructions[index - 1];
+  if (!stage) return undefined;
+  // a stage built on an earlier one has no FROM step of its own: its first instruction is 1/n
+  const k = stages.indexOf(stage);
+  const onStage = stages.slice(0, k).some((s) => s.name !== '' && s.name.toLowerCase() === stage.base.toLowerCase());
+  const steps = onStage ? stage.instructions.slice(1) : stage.instructions;
+  if (steps.length !== Number(m[3])) return undefined;
+  return steps[index - 1];
 }
 
 /** buildkit's Source.Print for one range, `\n` line ends; '' when the step cannot be found in the text. */

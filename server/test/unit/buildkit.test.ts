@@ -1,7 +1,7 @@
 import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {BUILDX_HEADER, BuildOutput} from '../../src/render/build';
+import {BUILDX_HEADER, BuildOutput, flavorForEngine} from '../../src/render/build';
 import {BuildkitPlainPrinter, type PlainPrinterOptions} from '../../src/render/buildkit-printer';
 import {type SolveStatus, type Vertex, type VertexLog, type VertexStatus, decodeTrace} from '../../src/render/buildkit-status';
 import {cli, FIXTURES, messages} from './recorded';
@@ -221,6 +221,22 @@ describe('plain printer, buildx flavour (the default)', () => {
   });
 });
 
+describe('which flavour for which engine', () => {
+  it('buildx from Docker 23 on (docker build is buildx there), the 20.10 printer before', () => {
+    expect(flavorForEngine('26.1.5+dfsg1')).toBe('buildx');
+    expect(flavorForEngine('23.0.0')).toBe('buildx');
+    expect(flavorForEngine('20.10.24+dfsg1')).toBe('docker-20.10');
+    expect(flavorForEngine('22.06.0-beta.0')).toBe('docker-20.10');
+    expect(flavorForEngine('')).toBe('buildx');
+  });
+
+  it('the 20.10 flavour keeps its own ending: no #0 line, bare error, no failed to solve', () => {
+    const out = new BuildOutput({builder: 'buildkit', cols: 80, flavor: 'docker-20.10'});
+    expect(out.write({errorDetail: {message: 'boom'}})).toBe('');
+    expect(out.finish()).toBe('\x1b[31mboom\x1b[0m\r\n');
+  });
+});
+
 describe('plain printer: logs', () => {
   it('prints an unfinished line at once and continues it', () => {
     const {write} = printer();
@@ -317,6 +333,28 @@ describe('plain printer: vertexes and statuses', () => {
     );
     expect(write({vertexes: [vtx('b', '[2/2] RUN true', {started: at(1), completed: at(60)})]})).toBe(
       '\r\n#2 [2/2] RUN true\r\n#2 DONE 0.1s\r\n',
+    );
+  });
+
+  it('a vertex the engine reports started, then again later as cached, is CACHED (buildx would leave it running)', () => {
+    const {write, p} = printer();
+    expect(write({vertexes: [vtx('a', '[2/3] COPY x /x', {started: at(0)})]})).toBe('#1 [2/3] COPY x /x\r\n');
+    expect(write({vertexes: [vtx('a', '[2/3] COPY x /x', {started: at(40), completed: at(40), cached: true})]})).toBe(
+      '#1 CACHED\r\n',
+    );
+    expect(write({vertexes: [vtx('b', '[3/3] RUN true', {started: at(50), completed: at(90)})]})).toBe(
+      '\r\n#2 [3/3] RUN true\r\n#2 DONE 0.0s\r\n',
+    );
+    expect(p.finish()).toBe('');
+  });
+
+  it('cancel(): running steps end CANCELED, finished ones stay as they were', () => {
+    const {write, p} = printer({rateLimitMs: 100});
+    write({vertexes: [vtx('a', '[1/2] FROM busybox', {started: at(0), completed: at(1), cached: true})]});
+    write({vertexes: [vtx('b', '[2/2] RUN sleep 30', {started: at(2)})]}); // held back by the rate limit
+    expect(p.cancel()).toBe('\r\n#2 [2/2] RUN sleep 30\r\n#2 CANCELED\r\n');
+    expect(p.finish('failed to solve: Canceled: context canceled')).toBe(
+      '\x1b[31mERROR: failed to solve: Canceled: context canceled\x1b[0m\r\n',
     );
   });
 

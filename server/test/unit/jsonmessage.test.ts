@@ -151,6 +151,19 @@ describe('ProgressRenderer against the docker 20.10 CLI (same recorded push stre
     expect(render(messages('push-again.ndjson'), {cols: 120})).toBe(cli('push-again.docker-20.10.txt'));
   });
 
+  // Docker 26.1 and its registry, with the docker 28 CLI (bk26.provenance.json)
+  it('docker 28 CLI fed the lab\'s own push stream from Docker 26.1: byte for byte', () => {
+    expect(render(messages('bk26-push-ok.ndjson'), {cols: 120})).toBe(cli('bk26-push-ok.docker-28.txt'));
+  });
+
+  it('push again on Docker 26.1 (docker 28 pushing itself): the same lines, layers in the engine\'s order', () => {
+    const pieces = (s: string) => s.split(/\x1b\[\d*[ABK]|\r\n|\r/).filter((p) => p.trim() !== '').sort();
+    const ours = render(messages('bk26-push-again.ndjson'), {cols: 120});
+    const theirs = cli('bk26-push-again.docker-28.txt');
+    expect(pieces(ours)).toEqual(pieces(theirs));
+    expect(pieces(ours).filter((p) => p.includes('Layer already exists'))).toHaveLength(4);
+  });
+
   it('not a terminal: no cursor movement, no bars', () => {
     const out = render(messages('push-blob.ndjson'), {cols: 120, tty: false});
     expect(out).toBe(cli('push-blob.notty.docker-20.10.txt').replace(/\n/g, '\r\n'));

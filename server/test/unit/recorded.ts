@@ -13,7 +13,7 @@ export function messages(name: string): JSONMessage[] {
     .map((l) => JSON.parse(l) as JSONMessage);
 }
 
-/** What Debian's docker 20.10 CLI printed for the same stream (captured through a pty: CRLF). */
+/** What the docker CLI printed (`*.docker-20.10.txt`, `*.docker-28.txt`; captured through a pty: CRLF). */
 export function cli(name: string): string {
   return readFileSync(join(FIXTURES, name), 'utf8');
 }

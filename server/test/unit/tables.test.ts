@@ -177,3 +177,15 @@ describe('helpers', () => {
     expect(ellipsis('héllo wörld ✓ '.repeat(4), 45)).toHaveLength(45);
   });
 });
+
+describe('tables against the docker 28 CLI on Docker 26.1 (bk26.provenance.json)', () => {
+  const captured = (json<{tables: {captured: number}}>('bk26.provenance.json')).tables.captured;
+
+  it('docker images', () => {
+    expect(formatImages(json<ImageRow[]>('bk26-images.json'), {now: captured})).toBe(cli('bk26-images.docker-28.txt'));
+  });
+
+  it('docker history of a multi-stage BuildKit image', () => {
+    expect(formatHistory(json<HistoryRow[]>('bk26-history.json'), {now: captured})).toBe(cli('bk26-history.docker-28.txt'));
+  });
+});

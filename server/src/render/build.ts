@@ -16,7 +16,7 @@
  */
 import {BuildkitPlainPrinter, type PlainFlavor} from './buildkit-printer';
 import {decodeTrace} from './buildkit-status';
-import {sourceExcerpt} from './dockerfile-source';
+import {sourceExcerpt, sourceExcerptOfMessage} from './dockerfile-source';
 import {ClassicBuildRenderer} from './classic';
 import {type JSONMessage, type StreamError, messageError} from './jsonmessage';
 
@@ -141,6 +141,7 @@ export class BuildOutput {
       this.header() +
       printer.finish(this.err ? `failed to solve: ${this.err.message}` : undefined, {
         source: df ? (name) => sourceExcerpt(df.name, df.text, name) : undefined,
+        fallbackSource: df && this.err ? sourceExcerptOfMessage(df.name, df.text, this.err.message) : undefined,
       })
     );
   }

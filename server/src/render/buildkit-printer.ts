@@ -200,7 +200,7 @@ export class BuildkitPlainPrinter {
    * the failed instruction's lines of the Dockerfile when `source` finds them, then the error (red).
    * Without: normally nothing.
    */
-  finish(error?: string, opts: {source?: (vertexName: string) => string} = {}): string {
+  finish(error?: string, opts: {source?: (vertexName: string) => string; fallbackSource?: string} = {}): string {
     this.held = false;
     let out = this.print();
     // an unfinished log line is still open on the terminal
@@ -219,7 +219,7 @@ export class BuildkitPlainPrinter {
       // buildx: after the boxes, the failed instruction's lines of the Dockerfile
       if (this.flavor === 'buildx' && opts.source && source === '') source = opts.source(v.vertex.name);
     }
-    out += source;
+    out += source || (this.flavor === 'buildx' ? (opts.fallbackSource ?? '') : '');
     if (error) {
       out += `${RED}${this.flavor === 'buildx' ? 'ERROR: ' : ''}${error}${RESET}\n`;
     }

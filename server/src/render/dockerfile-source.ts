@@ -124,10 +124,21 @@ export function instructionOf(text: string, vertexName: string): Instruction | u
   return steps[index - 1];
 }
 
-/** buildkit's Source.Print for one range, `\n` line ends; '' when the step cannot be found in the text. */
+/** buildkit's Source.Print for the failed step's instruction, `\n` line ends; '' when it is not found. */
 export function sourceExcerpt(fileName: string, text: string, vertexName: string): string {
   const ins = instructionOf(text, vertexName);
-  if (!ins) return '';
+  return ins ? printRange(fileName, text, ins) : '';
+}
+
+/** The same for an error that names its line (`dockerfile parse error on line 2: …`); '' otherwise. */
+export function sourceExcerptOfMessage(fileName: string, text: string, message: string): string {
+  const m = /parse error on line (\d+)/.exec(message);
+  if (!m) return '';
+  const line = Number(m[1]);
+  return printRange(fileName, text, {start: line, end: line});
+}
+
+function printRange(fileName: string, text: string, ins: {start: number; end: number}): string {
   const lines = text.split('\n');
   let start = ins.start;
   let end = Math.min(ins.end, lines.length);

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {dockerfileStages, instructionOf, sourceExcerpt} from '../../src/render/dockerfile-source';
+import {dockerfileStages, instructionOf, sourceExcerpt, sourceExcerptOfMessage} from '../../src/render/dockerfile-source';
 
 const MULTI = [
   '# syntax=docker/dockerfile:1',
@@ -68,5 +68,13 @@ describe('Dockerfile excerpt of a failed step (buildkit Source.Print)', () => {
       ].join('\n'),
     );
     expect(sourceExcerpt('Dockerfile', MULTI, 'copy /context /')).toBe('');
+  });
+
+  it('a parse error names its line: the excerpt buildx prints for it', () => {
+    // `docker buildx build` of this file on Docker 26.1 printed exactly this
+    expect(
+      sourceExcerptOfMessage('Dockerfile', 'FROM busybox\nFROBNICATE now\n', 'dockerfile parse error on line 2: unknown instruction: FROBNICATE'),
+    ).toBe(['Dockerfile:2', '-'.repeat(20), '   1 |     FROM busybox', '   2 | >>> FROBNICATE now', '   3 |     ', '-'.repeat(20), ''].join('\n'));
+    expect(sourceExcerptOfMessage('Dockerfile', 'FROM busybox\n', 'exit code: 1')).toBe('');
   });
 });

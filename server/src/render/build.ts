@@ -148,8 +148,8 @@ export class BuildOutput {
 
   /**
    * The build was canceled (instead of finish()). buildx flavour: the running steps end CANCELED and
-   * the last line is buildx's; returns true when that was written (the caller then exits 1, as buildx
-   * does). Otherwise (classic, docker 20.10): the usual end, and false.
+   * the last line is buildx's, `asBuildx` is true (the caller then exits 1, as buildx does).
+   * Otherwise (classic, docker 20.10): finish()'s text, and false (the caller says it was canceled).
    */
   cancel(): {text: string; asBuildx: boolean} {
     if (this.finished || this.builder === 'classic' || this.flavor !== 'buildx') {

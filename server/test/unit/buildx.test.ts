@@ -248,6 +248,20 @@ describe('the lab against buildx 0.13.1 on Docker 26.1 (recorded builds of the s
     expect(ours).toMatch(/#5 [\d.]+ sleeping\n#5 CANCELED\n\x1b\[31mERROR: failed to solve: Canceled: context canceled\x1b\[0m\n$/);
   });
 
+  it('steps are numbered in the order they are first shown, by buildx and by the lab', () => {
+    const firstSeen = (text: string) => {
+      const seen: number[] = [];
+      for (const m of text.matchAll(/^#(\d+) /gm)) if (!seen.includes(Number(m[1]))) seen.push(Number(m[1]));
+      return seen;
+    };
+    for (const name of Object.keys(provenance.builds)) {
+      for (const text of [buildx(name), lab(name, {cancel: name === 'cancel'})]) {
+        const seen = firstSeen(text.replace(/\r\n/g, '\n'));
+        expect(seen, name).toEqual(seen.map((_, i) => i));
+      }
+    }
+  });
+
   it('the normalisation can fail: a missing step, log line or ERROR line is noticed', () => {
     expect(() => compare('ok', {cancel: true})).toThrow();
     const theirs = buildx('fail').replace(/\r\n/g, '\n');

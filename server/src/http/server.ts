@@ -44,6 +44,12 @@ export function createLabServer(config: LabConfig, manager: SessionManager, log:
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://lab.invalid');
+    if (url.pathname === STATUS_PATH && !tokenOk(req, url)) {
+      // Liveness and readiness probes (Kubernetes, deploy/) carry no token: they learn only that it answers.
+      res.writeHead(200, {'content-type': 'application/json', 'cache-control': 'no-store'});
+      res.end(JSON.stringify({ok: true}));
+      return;
+    }
     if (!tokenOk(req, url)) {
       res.writeHead(401, {'content-type': 'text/plain; charset=utf-8'});
       res.end('Docker Lab: open this address with ?token=<access token> (ask whoever runs the lab).\n');

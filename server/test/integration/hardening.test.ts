@@ -6,6 +6,7 @@
 import {spawnSync} from 'node:child_process';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {STATUS_PATH} from '../../../src/protocol';
 import {ConfigError, loadConfig} from '../../src/config';
 import {ROOT, startTestLab, TestClient, type TestLab} from './harness';
 
@@ -60,6 +61,23 @@ describe('who may connect', () => {
       const ok = await TestClient.connect(`${guarded.url}?token=a-long-enough-token-1234`);
       expect(ok.session.sessionId).toBeTruthy();
       ok.close();
+    } finally {
+      await guarded.close();
+    }
+  });
+  it('with an access token, the status endpoint answers Kubernetes probes without it, and tells them nothing more', async () => {
+    const guarded = await startTestLab({LAB_ACCESS_TOKEN: 'a-long-enough-token-1234'});
+    try {
+      const http = `http://127.0.0.1:${guarded.lab.port}`;
+      const probe = await fetch(`${http}${STATUS_PATH}`);
+      expect(probe.status).toBe(200);
+      expect(await probe.json()).toEqual({ok: true});
+      const full = (await (await fetch(`${http}${STATUS_PATH}?token=a-long-enough-token-1234`)).json()) as {sessions?: unknown};
+      expect(full.sessions).toBeTypeOf('number');
+      // Everything else still wants the token.
+      expect((await fetch(`${http}/`)).status).toBe(401);
+      expect((await fetch(`${http}${STATUS_PATH}?token=wrong-token-of-24-chars!`)).status).toBe(200);
+      expect(await (await fetch(`${http}${STATUS_PATH}?token=wrong-token-of-24-chars!`)).json()).toEqual({ok: true});
     } finally {
       await guarded.close();
     }

@@ -106,6 +106,8 @@ ENGINE_SUITE=${LAB_ENGINE_SUITE:-trixie}
 DEBIAN_MIRROR=${LAB_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 ENGINE_PACKAGES=(docker.io containerd docker-buildx tini)
 DOCKER_CONFIG_DIR=$STATE/docker-config
+# Another dockerd binary instead (e.g. /usr/sbin/dockerd of the system's packages), to compare engines.
+DOCKERD_BIN=${LAB_DOCKERD:-}
 
 # One name per state folder, so that two private engines on one machine (or one beside a system or
 # shared engine on docker0) never share a bridge, an address range, iptables rules or cgroups.
@@ -283,7 +285,7 @@ wait_for_engine() {
 
 start_dockerd() {
   need_root_linux
-  ensure_engine26
+  [[ -n $DOCKERD_BIN ]] || ensure_engine26
   ensure_engine_tools
   mkdir -p "$STATE/docker" "$RUN" "$LOGS" "$STATE/exec"
   if pid_alive "$RUN/dockerd.pid" dockerd; then
@@ -292,7 +294,7 @@ start_dockerd() {
     die "the private dockerd (pid $(cat "$RUN/dockerd.pid")) does not answer; see $LOGS/dockerd.log, or run: $0 down"
   fi
   rm -f "$RUN/dockerd.pid" # stale after a reboot: dockerd refuses to start over it
-  say "starting a private dockerd 26 (data in $STATE/docker, log in $LOGS/dockerd.log, bridge $BRIDGE $ENGINE_SUBNET)"
+  say "starting a private dockerd ${DOCKERD_BIN:+($DOCKERD_BIN) }(data in $STATE/docker, log in $LOGS/dockerd.log, bridge $BRIDGE $ENGINE_SUBNET)"
   rm -f "$PRIVATE_SOCK"
   setup_bridge
   write_daemon_json
@@ -306,10 +308,10 @@ start_dockerd() {
   # Unpacked binaries first on PATH (containerd and its shim, docker-init, docker-proxy); runc is the system's.
   (
     for f in "${procs[@]}"; do echo "$BASHPID" >"$f" 2>/dev/null || say "warning: cannot join $f"; done
-    export PATH="$ENGINE_ROOT/usr/bin:$ENGINE_ROOT/usr/sbin:$PATH"
+    [[ -n $DOCKERD_BIN ]] || export PATH="$ENGINE_ROOT/usr/bin:$ENGINE_ROOT/usr/sbin:$PATH"
     # BuildKit inside dockerd clips a step's log at 200 KiB/s by default; the lab shows whole logs.
     export BUILDKIT_STEP_LOG_MAX_SIZE=$BUILDKIT_LOG_LIMIT BUILDKIT_STEP_LOG_MAX_SPEED=$BUILDKIT_LOG_LIMIT
-    exec setsid "$ENGINE_ROOT/usr/sbin/dockerd" \
+    exec setsid "${DOCKERD_BIN:-$ENGINE_ROOT/usr/sbin/dockerd}" \
       --config-file "$STATE/daemon.json" \
       --data-root "$STATE/docker" \
       --exec-root "$STATE/exec" \

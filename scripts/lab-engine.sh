@@ -330,6 +330,11 @@ start_dockerd() {
 
 pick_engine() {
   if [[ -n ${DOCKER_HOST:-} ]]; then
+    # DOCKER_HOST as `env` exported it: our own private engine (start it again if it stopped).
+    if [[ $DOCKER_HOST == "unix://$PRIVATE_SOCK" && -f $RUN/started-engine ]]; then
+      start_dockerd
+      ENGINE_HOST=$DOCKER_HOST; ENGINE_KIND=private; return
+    fi
     if engine_answers "$DOCKER_HOST"; then ENGINE_HOST=$DOCKER_HOST; ENGINE_KIND=external; return; fi
     if [[ $DOCKER_HOST != "unix://$PRIVATE_SOCK" ]]; then
       die "DOCKER_HOST=$DOCKER_HOST does not answer; unset it to use a local engine"

@@ -44,8 +44,12 @@ export function diskRefusal(freeBytes: number | null, minFreeBytes: number): str
   );
 }
 
-/** Check the watermark against the engine: the refusal, or null to go ahead. */
+/**
+ * Check the watermark against the engine: the refusal, or null to go ahead. When the engine
+ * cannot be asked (it does not answer), the build goes ahead and its own engine call reports why.
+ */
 export async function checkDiskWatermark(engine: Engine, minFreeBytes: number): Promise<string | null> {
   if (!minFreeBytes) return null;
-  return diskRefusal(await engineFreeDiskBytes(engine), minFreeBytes);
+  const free = await engineFreeDiskBytes(engine).catch(() => null);
+  return diskRefusal(free, minFreeBytes);
 }

@@ -8,7 +8,9 @@
 #   scripts/lab-engine.sh stop-engine | stop-registry   (fault tests) stop one private part; `up` restarts it
 #
 # Engine: $DOCKER_HOST if it answers; else /var/run/docker.sock if it answers; else (Linux, root)
-# Debian's docker.io is installed if missing and a private dockerd runs under the state folder.
+# a private Docker Engine 26.1 (Debian 13's docker.io, containerd and docker-buildx, unpacked under
+# the state folder without touching the system's packages) runs under the state folder, with its own
+# bridge, cgroups and BuildKit cache bound. `env` also exports a DOCKER_CONFIG holding the buildx plugin.
 # Registry: $LAB_REGISTRY if it answers; else a private Distribution registry on 127.0.0.1
 # with an htpasswd file holding the lab's demo user.
 # Base images the lessons use (busybox, debian:bookworm-slim) cannot be pulled here: they are
@@ -77,7 +79,8 @@ apt_install() {
 
 ensure_packages() {
   local missing=()
-  command -v dockerd >/dev/null || missing+=(docker.io)
+  # The docker CLI makes the base images (the private engine itself comes from Debian 13, below).
+  command -v docker >/dev/null || missing+=(docker.io)
   command -v docker-registry >/dev/null || missing+=(docker-registry)
   command -v htpasswd >/dev/null || missing+=(apache2-utils)
   dpkg -s busybox-static >/dev/null 2>&1 || missing+=(busybox-static)
@@ -95,32 +98,180 @@ ensure_packages() {
 # --- engine -------------------------------------------------------------------------------
 
 PRIVATE_SOCK=$RUN/docker.sock
-# BuildKit ignores per-build memory and CPU limits, so the private engine runs every build
-# container under one cgroup with these limits (all builds together; see the operators' page).
-BUILD_CGROUP=docker-lab-builds
+# The private engine is Debian 13's docker.io 26.1 (BuildKit patched for CVE-2024-23652, whole logs of
+# loud steps), unpacked from Debian's packages into a cache folder: the system's packages stay as they are.
+ENGINE_CACHE=${LAB_ENGINE_CACHE:-$STATE/engine26}
+ENGINE_ROOT=$ENGINE_CACHE/root
+ENGINE_SUITE=${LAB_ENGINE_SUITE:-trixie}
+DEBIAN_MIRROR=${LAB_DEBIAN_MIRROR:-http://deb.debian.org/debian}
+ENGINE_PACKAGES=(docker.io containerd docker-buildx tini)
+DOCKER_CONFIG_DIR=$STATE/docker-config
+# Another dockerd binary instead (e.g. /usr/sbin/dockerd of the system's packages), to compare engines.
+DOCKERD_BIN=${LAB_DOCKERD:-}
+
+# One name per state folder, so that two private engines on one machine (or one beside a system or
+# shared engine on docker0) never share a bridge, an address range, iptables rules or cgroups.
+INSTANCE=${LAB_ENGINE_NAME:-lab-$(printf '%s' "$STATE" | sha256sum | cut -c1-6)}
+BRIDGE=${LAB_ENGINE_BRIDGE:-$INSTANCE}
+INSTANCE_HASH=$(printf '%s' "$INSTANCE" | sha256sum)
+ENGINE_SUBNET=${LAB_ENGINE_SUBNET:-10.$((64 + 0x${INSTANCE_HASH:0:2} % 64)).$((0x${INSTANCE_HASH:2:2})).0/24}
+
+# Cgroups (see the operators' page): one for the engine itself (dockerd, the containerd it starts,
+# and BuildKit inside dockerd, where Dockerfiles are parsed and ENV values expanded), one parent for
+# every build container. BuildKit ignores per-build memory and CPU limits, so the build cgroup's
+# limits hold for all build steps together.
+ENGINE_CGROUP=${LAB_ENGINE_CGROUP:-docker-$INSTANCE-engine}
+BUILD_CGROUP=${LAB_BUILD_CGROUP:-docker-$INSTANCE-builds}
+ENGINE_MEMORY=${LAB_ENGINE_MEMORY_BYTES:-4294967296}
+ENGINE_CPUS=${LAB_ENGINE_CPUS:-1.5}
+ENGINE_PIDS=${LAB_ENGINE_PIDS:-4096}
 BUILD_MEMORY=${LAB_BUILD_MEMORY_BYTES:-2147483648}
 BUILD_CPUS=${LAB_BUILD_CPUS:-1}
+BUILD_PIDS=${LAB_BUILD_PIDS:-1024}
+# BuildKit's build cache is garbage-collected down to this size (daemon.json builder.gc).
+BUILD_CACHE=${LAB_BUILD_CACHE_BYTES:-5368709120}
 CGROUP_ARGS=()
 
-setup_build_cgroup() {
-  local quota
-  quota=$(awk -v c="$BUILD_CPUS" 'BEGIN { printf "%d", c * 100000 }')
-  if [[ -f /sys/fs/cgroup/cgroup.controllers ]]; then # cgroup v2
-    mkdir -p "/sys/fs/cgroup/$BUILD_CGROUP" || return 0
-    echo "+memory +cpu" >/sys/fs/cgroup/cgroup.subtree_control 2>/dev/null || true
-    [[ $BUILD_MEMORY == 0 ]] || echo "$BUILD_MEMORY" >"/sys/fs/cgroup/$BUILD_CGROUP/memory.max" 2>/dev/null || true
-    [[ $quota == 0 ]] || echo "$quota 100000" >"/sys/fs/cgroup/$BUILD_CGROUP/cpu.max" 2>/dev/null || true
-  elif [[ -d /sys/fs/cgroup/memory && -d /sys/fs/cgroup/cpu ]]; then # cgroup v1
-    mkdir -p "/sys/fs/cgroup/memory/$BUILD_CGROUP" "/sys/fs/cgroup/cpu/$BUILD_CGROUP" || return 0
-    [[ $BUILD_MEMORY == 0 ]] || echo "$BUILD_MEMORY" >"/sys/fs/cgroup/memory/$BUILD_CGROUP/memory.limit_in_bytes" 2>/dev/null || true
-    if [[ $quota != 0 ]]; then
-      echo 100000 >"/sys/fs/cgroup/cpu/$BUILD_CGROUP/cpu.cfs_period_us" 2>/dev/null || true
-      echo "$quota" >"/sys/fs/cgroup/cpu/$BUILD_CGROUP/cpu.cfs_quota_us" 2>/dev/null || true
-    fi
-  else
-    return 0
+# apt with a private state under the cache folder: sources, lists and archives of its own.
+engine_apt() {
+  local s=$ENGINE_CACHE/apt
+  apt-get -q \
+    -o Dir::Etc::sourcelist="$s/sources.list" -o Dir::Etc::sourceparts=/dev/null \
+    -o Dir::State::Lists="$s/lists" -o Dir::Cache="$s/cache" \
+    -o APT::Sandbox::User=root "$@"
+}
+
+# Debian 13's dockerd, containerd, docker-init and buildx plugin, unpacked once (about 70 MB from
+# Debian's mirror); later runs find them in the cache.
+ensure_engine26() {
+  [[ -f $ENGINE_ROOT/.complete ]] && return 0
+  need_root_linux
+  command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null \
+    || die "apt-get and dpkg-deb are needed to fetch Docker 26 from Debian; or set DOCKER_HOST to an engine"
+  local s=$ENGINE_CACHE/apt keyring=/usr/share/keyrings/debian-archive-keyring.gpg deb
+  [[ -f $keyring ]] || apt_install debian-archive-keyring
+  say "fetching Docker Engine 26 from Debian $ENGINE_SUITE's packages into $ENGINE_CACHE (once, about 70 MB)"
+  mkdir -p "$s/lists/partial" "$s/cache/archives/partial" "$s/debs" "$LOGS"
+  echo "deb [signed-by=$keyring] $DEBIAN_MIRROR $ENGINE_SUITE main" >"$s/sources.list"
+  engine_apt update >"$LOGS/engine-apt.log" 2>&1 \
+    || { tail -n 20 "$LOGS/engine-apt.log" >&2; die "apt-get update for $ENGINE_SUITE failed (log: $LOGS/engine-apt.log)"; }
+  rm -f "$s/debs/"*.deb
+  (cd "$s/debs" && engine_apt download "${ENGINE_PACKAGES[@]}") >>"$LOGS/engine-apt.log" 2>&1 \
+    || { tail -n 20 "$LOGS/engine-apt.log" >&2; die "downloading ${ENGINE_PACKAGES[*]} failed (log: $LOGS/engine-apt.log)"; }
+  rm -rf "$ENGINE_ROOT.new"
+  for deb in "$s/debs/"*.deb; do dpkg-deb -x "$deb" "$ENGINE_ROOT.new"; done
+  [[ -x $ENGINE_ROOT.new/usr/sbin/dockerd ]] || die "the unpacked packages have no dockerd"
+  rm -rf "$ENGINE_ROOT" && mv "$ENGINE_ROOT.new" "$ENGINE_ROOT"
+  "$ENGINE_ROOT/usr/sbin/dockerd" --version >"$ENGINE_ROOT/.complete"
+  say "unpacked: $(cat "$ENGINE_ROOT/.complete")"
+}
+
+# The buildx plugin for the docker CLI of tests and scripts, in a DOCKER_CONFIG of the state
+# folder (exported by `env`): nothing global changes.
+install_buildx() {
+  local plugin=$ENGINE_ROOT/usr/libexec/docker/cli-plugins/docker-buildx
+  if [[ ! -x $plugin ]]; then
+    # With an engine of its own the lab still wants buildx for its tests; fetch it when we can.
+    [[ $(uname -s) == Linux && $(id -u) == 0 ]] && command -v apt-get >/dev/null || return 0
+    (ensure_engine26) || { say "warning: no buildx plugin for the docker CLI (the lab itself does not need it)"; return 0; }
   fi
-  CGROUP_ARGS=(--cgroup-parent "/$BUILD_CGROUP")
+  mkdir -p "$DOCKER_CONFIG_DIR/cli-plugins"
+  ln -sfn "$plugin" "$DOCKER_CONFIG_DIR/cli-plugins/docker-buildx"
+}
+
+ensure_engine_tools() {
+  # trixie's runc needs glibc 2.38: dockerd uses the system's own (Debian 12: 1.1.5+ds1-1+deb12u1,
+  # patched for CVE-2024-21626). iptables and ip for the private bridge.
+  local missing=()
+  command -v runc >/dev/null || missing+=(runc)
+  command -v iptables >/dev/null || missing+=(iptables)
+  command -v ip >/dev/null || missing+=(iproute2)
+  ((${#missing[@]} == 0)) || apt_install "${missing[@]}"
+}
+
+# write_cgroup DIR FILE VALUE: best effort (a controller may be missing).
+write_cgroup() { if [[ -d $1 ]]; then echo "$3" >"$1/$2" 2>/dev/null || say "warning: cannot set $1/$2 to $3"; fi; }
+
+# setup_cgroup NAME MEMORY CPUS PIDS: the cgroup with these limits (0: none); prints the
+# cgroup.procs files through which a process joins it (nothing when there are no cgroups).
+setup_cgroup() {
+  local name=$1 memory=$2 quota pids=$4 c
+  quota=$(awk -v c="$3" 'BEGIN { printf "%d", c * 100000 }')
+  if [[ -f /sys/fs/cgroup/cgroup.controllers ]]; then # cgroup v2
+    echo "+memory +cpu +pids" >/sys/fs/cgroup/cgroup.subtree_control 2>/dev/null || true
+    c=/sys/fs/cgroup/$name
+    mkdir -p "$c" || return 0
+    write_cgroup "$c" memory.max "$([[ $memory == 0 ]] && echo max || echo "$memory")"
+    write_cgroup "$c" cpu.max "$([[ $quota == 0 ]] && echo max || echo "$quota") 100000"
+    write_cgroup "$c" pids.max "$([[ $pids == 0 ]] && echo max || echo "$pids")"
+    echo "$c/cgroup.procs"
+  elif [[ -d /sys/fs/cgroup/memory && -d /sys/fs/cgroup/cpu ]]; then # cgroup v1
+    for c in memory cpu pids; do
+      [[ -d /sys/fs/cgroup/$c ]] && mkdir -p "/sys/fs/cgroup/$c/$name" && echo "/sys/fs/cgroup/$c/$name/cgroup.procs"
+    done
+    write_cgroup "/sys/fs/cgroup/memory/$name" memory.limit_in_bytes "$([[ $memory == 0 ]] && echo -1 || echo "$memory")"
+    write_cgroup "/sys/fs/cgroup/cpu/$name" cpu.cfs_period_us 100000
+    write_cgroup "/sys/fs/cgroup/cpu/$name" cpu.cfs_quota_us "$([[ $quota == 0 ]] && echo -1 || echo "$quota")"
+    write_cgroup "/sys/fs/cgroup/pids/$name" pids.max "$([[ $pids == 0 ]] && echo max || echo "$pids")"
+  fi
+}
+
+remove_cgroup() {
+  local d
+  for d in "/sys/fs/cgroup/$1" /sys/fs/cgroup/{memory,cpu,pids}/"$1"; do
+    # Deepest first; a cgroup that still holds processes stays (rmdir refuses).
+    [[ -d $d ]] && find "$d" -depth -type d -exec rmdir {} \; 2>/dev/null || true
+  done
+}
+
+# The private engine's own bridge and address range: it never touches docker0, which a system
+# or shared engine may use. dockerd runs with --iptables=false (two dockerds flush each other's
+# DOCKER chains otherwise); its builds reach out through NAT rules of its own, removed by `down`.
+ipt_ensure() { local t=$1; shift; iptables -w -t "$t" -C "$@" 2>/dev/null || iptables -w -t "$t" -A "$@"; }
+ipt_remove() { local t=$1; shift; while iptables -w -t "$t" -C "$@" 2>/dev/null; do iptables -w -t "$t" -D "$@"; done; }
+NAT_RULES=(
+  "nat POSTROUTING -s $ENGINE_SUBNET ! -o $BRIDGE -m comment --comment docker-lab:$INSTANCE -j MASQUERADE"
+  "filter FORWARD -i $BRIDGE -m comment --comment docker-lab:$INSTANCE -j ACCEPT"
+  "filter FORWARD -o $BRIDGE -m conntrack --ctstate RELATED,ESTABLISHED -m comment --comment docker-lab:$INSTANCE -j ACCEPT"
+)
+
+setup_bridge() {
+  local gateway=${ENGINE_SUBNET%.*}.1 prefix=${ENGINE_SUBNET#*/} r
+  if ! ip link show "$BRIDGE" >/dev/null 2>&1; then
+    if ip -4 route show | grep -q "^${ENGINE_SUBNET%/*}/"; then
+      die "the address range $ENGINE_SUBNET is in use on this machine; set LAB_ENGINE_SUBNET to a free /24 for the private engine"
+    fi
+    ip link add "$BRIDGE" type bridge
+  fi
+  ip -4 addr show dev "$BRIDGE" | grep -q " $gateway/$prefix " || ip addr add "$gateway/$prefix" dev "$BRIDGE"
+  ip link set "$BRIDGE" up
+  for r in "${NAT_RULES[@]}"; do
+    # shellcheck disable=SC2086
+    ipt_ensure $r
+  done
+}
+
+remove_bridge() {
+  local r
+  for r in "${NAT_RULES[@]}"; do
+    # shellcheck disable=SC2086
+    ipt_remove $r 2>/dev/null || true
+  done
+  if ip link show "$BRIDGE" >/dev/null 2>&1; then ip link del "$BRIDGE" 2>/dev/null || true; fi
+}
+
+write_daemon_json() {
+  cat >"$STATE/daemon.json" <<EOF
+{
+  "builder": {
+    "gc": {
+      "enabled": true,
+      "defaultKeepStorage": "$BUILD_CACHE",
+      "policy": [{"all": true, "keepStorage": "$BUILD_CACHE"}]
+    }
+  }
+}
+EOF
 }
 
 wait_for_engine() {
@@ -134,7 +285,8 @@ wait_for_engine() {
 
 start_dockerd() {
   need_root_linux
-  ensure_packages
+  [[ -n $DOCKERD_BIN ]] || ensure_engine26
+  ensure_engine_tools
   mkdir -p "$STATE/docker" "$RUN" "$LOGS" "$STATE/exec"
   if pid_alive "$RUN/dockerd.pid" dockerd; then
     # Ours is running (perhaps still starting): wait for it rather than start a second one.
@@ -142,19 +294,35 @@ start_dockerd() {
     die "the private dockerd (pid $(cat "$RUN/dockerd.pid")) does not answer; see $LOGS/dockerd.log, or run: $0 down"
   fi
   rm -f "$RUN/dockerd.pid" # stale after a reboot: dockerd refuses to start over it
-  say "starting a private dockerd (data in $STATE/docker, log in $LOGS/dockerd.log)"
+  say "starting a private dockerd ${DOCKERD_BIN:+($DOCKERD_BIN) }(data in $STATE/docker, log in $LOGS/dockerd.log, bridge $BRIDGE $ENGINE_SUBNET)"
   rm -f "$PRIVATE_SOCK"
-  setup_build_cgroup
-  # setsid: the daemon outlives this script and is not in the caller's process group.
-  BUILDKIT_STEP_LOG_MAX_SIZE=$BUILDKIT_LOG_LIMIT BUILDKIT_STEP_LOG_MAX_SPEED=$BUILDKIT_LOG_LIMIT \
-    setsid dockerd \
+  setup_bridge
+  write_daemon_json
+  local procs
+  mapfile -t procs < <(setup_cgroup "$ENGINE_CGROUP" "$ENGINE_MEMORY" "$ENGINE_CPUS" "$ENGINE_PIDS")
+  if [[ -n $(setup_cgroup "$BUILD_CGROUP" "$BUILD_MEMORY" "$BUILD_CPUS" "$BUILD_PIDS") ]]; then
+    CGROUP_ARGS=(--cgroup-parent "/$BUILD_CGROUP")
+  fi
+  # A subshell joins the engine's cgroup first (dockerd and the containerd it starts inherit it),
+  # then becomes dockerd; setsid: the daemon outlives this script and its process group.
+  # Unpacked binaries first on PATH (containerd and its shim, docker-init, docker-proxy); runc is the system's.
+  (
+    for f in "${procs[@]}"; do echo "$BASHPID" >"$f" 2>/dev/null || say "warning: cannot join $f"; done
+    [[ -n $DOCKERD_BIN ]] || export PATH="$ENGINE_ROOT/usr/bin:$ENGINE_ROOT/usr/sbin:$PATH"
+    # BuildKit inside dockerd clips a step's log at 200 KiB/s by default; the lab shows whole logs.
+    export BUILDKIT_STEP_LOG_MAX_SIZE=$BUILDKIT_LOG_LIMIT BUILDKIT_STEP_LOG_MAX_SPEED=$BUILDKIT_LOG_LIMIT
+    exec setsid "${DOCKERD_BIN:-$ENGINE_ROOT/usr/sbin/dockerd}" \
+      --config-file "$STATE/daemon.json" \
       --data-root "$STATE/docker" \
       --exec-root "$STATE/exec" \
       --pidfile "$RUN/dockerd.pid" \
       -H "unix://$PRIVATE_SOCK" \
       --storage-driver overlay2 \
+      --bridge "$BRIDGE" \
+      --iptables=false \
       "${CGROUP_ARGS[@]}" \
-      >>"$LOGS/dockerd.log" 2>&1 </dev/null &
+      >>"$LOGS/dockerd.log" 2>&1 </dev/null
+  ) &
   if wait_for_engine; then echo dockerd >"$RUN/started-engine"; return 0; fi
   tail -n 20 "$LOGS/dockerd.log" >&2 || true
   die "dockerd did not answer within 30 s (log: $LOGS/dockerd.log)"
@@ -162,6 +330,11 @@ start_dockerd() {
 
 pick_engine() {
   if [[ -n ${DOCKER_HOST:-} ]]; then
+    # DOCKER_HOST as `env` exported it: our own private engine (start it again if it stopped).
+    if [[ $DOCKER_HOST == "unix://$PRIVATE_SOCK" && -f $RUN/started-engine ]]; then
+      start_dockerd
+      ENGINE_HOST=$DOCKER_HOST; ENGINE_KIND=private; return
+    fi
     if engine_answers "$DOCKER_HOST"; then ENGINE_HOST=$DOCKER_HOST; ENGINE_KIND=external; return; fi
     if [[ $DOCKER_HOST != "unix://$PRIVATE_SOCK" ]]; then
       die "DOCKER_HOST=$DOCKER_HOST does not answer; unset it to use a local engine"
@@ -273,14 +446,22 @@ make_debian() {
 
 write_env() {
   mkdir -p "$STATE"
-  cat >"$ENV_FILE" <<EOF
-DOCKER_HOST=$ENGINE_HOST
-LAB_ENGINE_KIND=$ENGINE_KIND
-LAB_REGISTRY=$REGISTRY_ADDR
-LAB_REGISTRY_KIND=$REGISTRY_KIND
-LAB_REGISTRY_USER=$LAB_USER
-LAB_REGISTRY_PASSWORD=$LAB_PASSWORD
-EOF
+  {
+    echo "DOCKER_HOST=$ENGINE_HOST"
+    echo "LAB_ENGINE_KIND=$ENGINE_KIND"
+    # The docker CLI of tests and scripts finds the buildx plugin there.
+    [[ ! -x $DOCKER_CONFIG_DIR/cli-plugins/docker-buildx ]] || echo "DOCKER_CONFIG=$DOCKER_CONFIG_DIR"
+    if [[ $ENGINE_KIND == private ]]; then
+      echo "LAB_ENGINE_BRIDGE=$BRIDGE"
+      echo "LAB_ENGINE_SUBNET=$ENGINE_SUBNET"
+      echo "LAB_ENGINE_CGROUP=$ENGINE_CGROUP"
+      echo "LAB_BUILD_CGROUP=$BUILD_CGROUP"
+    fi
+    echo "LAB_REGISTRY=$REGISTRY_ADDR"
+    echo "LAB_REGISTRY_KIND=$REGISTRY_KIND"
+    echo "LAB_REGISTRY_USER=$LAB_USER"
+    echo "LAB_REGISTRY_PASSWORD=$LAB_PASSWORD"
+  } >"$ENV_FILE"
 }
 
 cmd_up() {
@@ -288,6 +469,7 @@ cmd_up() {
   # The probes below speak HTTP with curl.
   command -v curl >/dev/null || { need_root_linux; apt_install curl ca-certificates; }
   pick_engine
+  install_buildx
   pick_registry
   make_busybox
   make_debian
@@ -310,7 +492,10 @@ cmd_down() {
   [[ -f $RUN/started-registry ]] && { stop_pidfile docker-registry "$RUN/registry.pid"; rm -f "$RUN/started-registry"; }
   if [[ -f $RUN/started-engine ]]; then
     stop_pidfile dockerd "$RUN/dockerd.pid"
-    # containerd started by dockerd exits with it; make sure no shim keeps the exec root busy.
+    # containerd started by dockerd exits with it; then the bridge, its NAT rules and the cgroups go.
+    remove_bridge
+    remove_cgroup "$ENGINE_CGROUP"
+    remove_cgroup "$BUILD_CGROUP"
     rm -f "$RUN/started-engine"
   fi
   rm -f "$ENV_FILE"

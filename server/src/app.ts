@@ -19,7 +19,15 @@ export interface RunningLab {
 
 /** Wire the parts together and listen. Used by main.ts and by the tests. */
 export async function startLab(config: LabConfig, log: Logger): Promise<RunningLab> {
-  const engine = new Engine(config.dockerHost);
+  // The engine's version is logged at the first call (start-up cleanup or the first health check)
+  // and again whenever the engine comes back as another version: warned when its BuildKit is
+  // unpatched, refused (every command then says why) when its API is too old.
+  const engine = new Engine(config.dockerHost, (v, assessment) => {
+    const fields = {event: 'engine-version', version: v.Version, apiVersion: v.ApiVersion, engine: engine.address};
+    if (assessment.verdict === 'ok') log.info(fields, assessment.message);
+    else if (assessment.verdict === 'warn') log.warn(fields, assessment.message);
+    else log.error(fields, assessment.message);
+  });
   const contexts = new LessonContexts(config.lessonsDir);
   const manager = new SessionManager({engine, config, contexts, log});
   if (config.cleanOnStart) {

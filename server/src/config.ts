@@ -52,6 +52,8 @@ export interface LabLimits {
   buildMemoryBytes: number;
   /** CPUs build steps may use (e.g. 1.5), applied like buildMemoryBytes. */
   buildCpus: number;
+  /** No new build starts while the engine's data-root filesystem has less free space, bytes (0: no check). */
+  minFreeDiskBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -122,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
       sessionsPerClient: int(env, 'LAB_MAX_SESSIONS_PER_CLIENT', 8, 1),
       buildMemoryBytes: int(env, 'LAB_BUILD_MEMORY_BYTES', 2 * 1024 * MB, 0),
       buildCpus: num(env, 'LAB_BUILD_CPUS', 1),
+      minFreeDiskBytes: int(env, 'LAB_MIN_FREE_DISK_BYTES', 2 * 1024 * MB, 0),
     },
   };
 }

@@ -1,4 +1,5 @@
 import type {Command} from '../cli/commands';
+import {checkDiskWatermark} from '../engine/disk';
 import {streamBroken} from '../engine/errors';
 import {ContextError, formatBytes} from '../lessons/context';
 import type {Engine} from '../engine';
@@ -64,6 +65,12 @@ export const build: Handler<Build> = async (cmd, env) => {
       term.write(errorLine(refusal));
       return 1;
     }
+  }
+
+  const noRoom = await checkDiskWatermark(env.engine, config.limits.minFreeDiskBytes);
+  if (noRoom) {
+    term.write(errorLine(noRoom));
+    return 1;
   }
 
   let packed;

@@ -1,4 +1,6 @@
 import Docker from 'dockerode';
+import {EngineError} from './errors';
+import {assessEngine, type EngineAssessment, type EngineVersion} from './version';
 
 /** Default engine socket when DOCKER_HOST is not set (as the docker CLI). */
 export const DEFAULT_DOCKER_HOST = 'unix:///var/run/docker.sock';
@@ -13,15 +15,6 @@ export function dockerOptionsFor(dockerHost: string): Docker.DockerOptions {
   throw new Error(`unsupported DOCKER_HOST "${dockerHost}": use unix:///path or tcp://host:port`);
 }
 
-/** Lowest Engine API version the lab speaks (Docker 20.10). */
-export const MIN_API_VERSION = '1.41';
-
-function compareVersions(a: string, b: string): number {
-  const [a1 = 0, a2 = 0] = a.split('.').map(Number);
-  const [b1 = 0, b2 = 0] = b.split('.').map(Number);
-  return a1 - b1 || a2 - b2;
-}
-
 /**
  * The one place that holds the engine connection. dockerode does no API
  * version negotiation, so ask the engine for its version first and pin the
@@ -31,11 +24,15 @@ export class EngineConnection {
   readonly address: string;
   #docker: Docker | null = null;
   #negotiating: Promise<Docker> | null = null;
+  readonly #onVersion: ((v: EngineVersion, assessment: EngineAssessment) => void) | undefined;
+  #reported = '';
   apiVersion = '';
   serverVersion = '';
 
-  constructor(dockerHost?: string) {
+  /** `onVersion` hears each negotiation's outcome (at start, and again after the engine came back). */
+  constructor(dockerHost?: string, onVersion?: (v: EngineVersion, assessment: EngineAssessment) => void) {
     this.address = dockerHost ?? DEFAULT_DOCKER_HOST;
+    this.#onVersion = onVersion;
   }
 
   /** A dockerode client pinned to the engine's API version (negotiated once, again after `reset`). */
@@ -54,10 +51,14 @@ export class EngineConnection {
 
   async #negotiate(): Promise<Docker> {
     const probe = new Docker(dockerOptionsFor(this.address));
-    const v = (await probe.version()) as {ApiVersion: string; Version: string};
-    if (compareVersions(v.ApiVersion, MIN_API_VERSION) < 0) {
-      throw new Error(`the engine speaks API ${v.ApiVersion}; Docker Lab needs ${MIN_API_VERSION} or newer`);
-    }
+    // GET /version answers on every API version (unversioned path).
+    const v = (await probe.version()) as EngineVersion;
+    const assessment = assessEngine(v);
+    // Once per engine version seen: a refused engine is asked again at every call.
+    const key = `${v.Version} ${v.ApiVersion}`;
+    if (key !== this.#reported) this.#onVersion?.(v, assessment);
+    this.#reported = key;
+    if (assessment.verdict === 'refuse') throw new EngineError(assessment.message, 0);
     this.apiVersion = v.ApiVersion;
     this.serverVersion = v.Version;
     this.#docker = new Docker({...dockerOptionsFor(this.address), version: `v${v.ApiVersion}`});

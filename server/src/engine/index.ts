@@ -5,6 +5,7 @@ import type {HistoryRow} from '../render/tables';
 import type {Secret} from '../secret';
 import {EngineConnection} from './connection';
 import {EngineError, toEngineError} from './errors';
+import type {EngineAssessment, EngineVersion} from './version';
 
 export {EngineError} from './errors';
 
@@ -60,8 +61,9 @@ export interface ImageDetails {
 export class Engine {
   readonly #connection: EngineConnection;
 
-  constructor(dockerHost?: string) {
-    this.#connection = new EngineConnection(dockerHost);
+  /** `onVersion` hears the engine's version and the lab's verdict on it, at the first call and after a reconnect. */
+  constructor(dockerHost?: string, onVersion?: (v: EngineVersion, assessment: EngineAssessment) => void) {
+    this.#connection = new EngineConnection(dockerHost, onVersion);
   }
 
   get address(): string {
@@ -96,6 +98,11 @@ export class Engine {
 
   async version(): Promise<{Version: string; ApiVersion: string; Os: string; Arch: string; KernelVersion?: string}> {
     return this.#call((d) => d.version() as Promise<never>);
+  }
+
+  /** `GET /info`: the parts the lab uses (where the engine keeps its data). */
+  async info(): Promise<{DockerRootDir: string; ServerVersion: string}> {
+    return this.#call((d) => d.info() as Promise<never>);
   }
 
   /** Start a build; resolves with the engine's JSON message stream once the engine accepted the request. */

@@ -55,3 +55,17 @@ it('the base images the lessons use exist locally', () => {
   expect(docker(['image', 'inspect', '-f', '{{.Id}}', 'busybox:latest']).trim()).toMatch(/^sha256:/);
   expect(docker(['image', 'inspect', '-f', '{{.Id}}', 'debian:bookworm-slim']).trim()).toMatch(/^sha256:/);
 });
+
+it('the docker CLI finds the buildx plugin through the DOCKER_CONFIG that `env` exports', () => {
+  expect(env.DOCKER_CONFIG, 'lab-engine.sh env exports DOCKER_CONFIG').toBeTruthy();
+  const version = execFileSync('docker', ['buildx', 'version'], {
+    env: {...process.env, DOCKER_HOST: env.DOCKER_HOST, DOCKER_CONFIG: env.DOCKER_CONFIG},
+    encoding: 'utf8',
+  });
+  expect(version).toMatch(/github\.com\/docker\/buildx v?0\.\d+/);
+});
+
+it.skipIf(env.LAB_ENGINE_KIND !== 'private')('the private engine is Docker 26 or newer', () => {
+  const server = docker(['version', '-f', '{{.Server.Version}}']).trim();
+  expect(Number(server.split('.')[0])).toBeGreaterThanOrEqual(26);
+});

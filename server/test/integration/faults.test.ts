@@ -73,9 +73,16 @@ describe.skipIf(env.LAB_ENGINE_KIND !== 'private')('the engine goes away', () =>
   });
 });
 
-const memoryLimitFile = '/sys/fs/cgroup/memory/docker-lab-builds/memory.limit_in_bytes';
-const memoryMaxFile = '/sys/fs/cgroup/docker-lab-builds/memory.max';
-const limitFile = existsSync(memoryLimitFile) ? memoryLimitFile : existsSync(memoryMaxFile) ? memoryMaxFile : null;
+const buildCgroup = env.LAB_BUILD_CGROUP ?? 'docker-lab-builds';
+const engineCgroup = env.LAB_ENGINE_CGROUP ?? 'docker-lab-engine';
+const cgroupV2 = existsSync('/sys/fs/cgroup/cgroup.controllers');
+/** A cgroup's file, v1 (CONTROLLER/NAME/FILE) or v2 (NAME/FILE). */
+const cgroupFile = (controller: string, name: string, v1: string, v2: string) =>
+  cgroupV2 ? `/sys/fs/cgroup/${name}/${v2}` : `/sys/fs/cgroup/${controller}/${name}/${v1}`;
+const limitFile = existsSync(cgroupFile('memory', buildCgroup, 'memory.limit_in_bytes', 'memory.max'))
+  ? cgroupFile('memory', buildCgroup, 'memory.limit_in_bytes', 'memory.max')
+  : null;
+const stateDir = process.env.LAB_STATE_DIR || path.join(ROOT, '.lab');
 
 describe.skipIf(env.LAB_ENGINE_KIND !== 'private' || !limitFile)('build limits', () => {
   it('every build step runs in the engine\'s build cgroup, and a step over its memory limit is stopped with a clear message', async () => {
@@ -86,12 +93,10 @@ describe.skipIf(env.LAB_ENGINE_KIND !== 'private' || !limitFile)('build limits',
       dockerfile: `FROM busybox\nRUN cat /proc/self/cgroup # ${Date.now()}\n`,
     });
     expect(placed.exitCode).toBe(0);
-    expect(client.since(mark)).toMatch(/memory:\/docker-lab-builds\/|0::\/docker-lab-builds\//);
+    expect(client.since(mark)).toMatch(new RegExp(`(memory|0:):/${buildCgroup}/`));
     // The CPU limit of that cgroup: LAB_BUILD_CPUS (default 1) CPUs.
     const cpus = Number(process.env.LAB_BUILD_CPUS ?? 1);
-    const quota = existsSync('/sys/fs/cgroup/cpu/docker-lab-builds/cpu.cfs_quota_us')
-      ? readFileSync('/sys/fs/cgroup/cpu/docker-lab-builds/cpu.cfs_quota_us', 'utf8').trim()
-      : readFileSync('/sys/fs/cgroup/docker-lab-builds/cpu.max', 'utf8').split(' ')[0]!;
+    const quota = readFileSync(cgroupFile('cpu', buildCgroup, 'cpu.cfs_quota_us', 'cpu.max'), 'utf8').split(' ')[0]!;
     expect(Number(quota)).toBe(cpus * 100_000);
 
     // Lower the limit for this test (the script sets it when it starts dockerd), then restore it.
@@ -141,6 +146,50 @@ describe.skipIf(env.LAB_REGISTRY_KIND !== 'private')('the registry goes away', (
     const again = await client.run(`docker push ${repo}`, undefined, 180_000);
     expect(again.exitCode, client.text.slice(-1500)).toBe(0);
     expect(client.text).toMatch(/latest: digest: sha256:[0-9a-f]{64}/);
+    client.close();
+  });
+});
+
+describe.skipIf(env.LAB_ENGINE_KIND !== 'private' || !limitFile)('engine and build cgroups', () => {
+  it('dockerd and its containerd run in the engine\'s own cgroup, with CPU, memory and PID limits', () => {
+    const pid = readFileSync(path.join(stateDir, 'run/dockerd.pid'), 'utf8').trim();
+    const own = readFileSync(`/proc/${pid}/cgroup`, 'utf8');
+    for (const controller of cgroupV2 ? ['0:'] : ['memory', 'cpu', 'pids']) {
+      expect(own).toMatch(new RegExp(`${controller}[^\\n]*:/${engineCgroup}$`, 'm'));
+    }
+    const procs = readFileSync(cgroupFile('pids', engineCgroup, 'cgroup.procs', 'cgroup.procs'), 'utf8');
+    expect(procs.split('\n')).toContain(pid);
+    expect(readFileSync(cgroupFile('memory', engineCgroup, 'memory.limit_in_bytes', 'memory.max'), 'utf8').trim()).toBe(
+      process.env.LAB_ENGINE_MEMORY_BYTES ?? '4294967296',
+    );
+    const quota = readFileSync(cgroupFile('cpu', engineCgroup, 'cpu.cfs_quota_us', 'cpu.max'), 'utf8').split(' ')[0]!;
+    expect(Number(quota)).toBe(Number(process.env.LAB_ENGINE_CPUS ?? 1.5) * 100_000);
+    expect(readFileSync(cgroupFile('pids', engineCgroup, 'pids.max', 'pids.max'), 'utf8').trim()).toBe(process.env.LAB_ENGINE_PIDS ?? '4096');
+  });
+
+  it('build steps share a PID limit: a step forking past it fails, and the next build works', async () => {
+    const pidsMax = cgroupFile('pids', buildCgroup, 'pids.max', 'pids.max');
+    expect(readFileSync(pidsMax, 'utf8').trim()).toBe(process.env.LAB_BUILD_PIDS ?? '1024');
+    const client = await TestClient.connect(lab.url);
+    const before = readFileSync(pidsMax, 'utf8').trim();
+    writeFileSync(pidsMax, '40');
+    try {
+      const mark = client.output.length;
+      // 100 sleeping processes at once: over the 40 allowed.
+      const end = await client.run(`docker build --no-cache -t ${uniqueName('limit-pids')} .`, {
+        context: 'tiny',
+        dockerfile: `FROM busybox\nRUN for i in $(seq 1 100); do sleep 5 & done; wait # ${Date.now()}\n`,
+      });
+      expect(end.exitCode, client.since(mark).slice(-1500)).not.toBe(0);
+      expect(client.since(mark)).toMatch(/can't fork|Resource temporarily unavailable|fork/i);
+    } finally {
+      writeFileSync(pidsMax, before);
+    }
+    const again = await client.run(`docker build --no-cache -t ${uniqueName('limit-pids-after')} .`, {
+      context: 'tiny',
+      dockerfile: `FROM busybox\nRUN for i in $(seq 1 100); do sleep 1 & done; wait # ${Date.now()}\n`,
+    });
+    expect(again.exitCode, client.text.slice(-1500)).toBe(0);
     client.close();
   });
 });

@@ -4,18 +4,29 @@ import path from 'node:path';
 
 export const ROOT = path.resolve(__dirname, '../../..');
 
-/** The engine script's environment (DOCKER_HOST, LAB_REGISTRY, test user), from the process or .lab/env. */
+/** The engine script's environment (DOCKER_HOST, LAB_REGISTRY, test user), from the process or the state folder's env file. */
 export function labEnv(): Record<string, string> {
   const env: Record<string, string> = {};
   try {
-    for (const line of readFileSync(path.join(ROOT, '.lab/env'), 'utf8').split('\n')) {
+    const state = process.env.LAB_STATE_DIR || path.join(ROOT, '.lab');
+    for (const line of readFileSync(path.join(state, 'env'), 'utf8').split('\n')) {
       const m = /^([A-Z_]+)=(.*)$/.exec(line);
       if (m) env[m[1]!] = m[2]!;
     }
   } catch {
     /* not started through the script: rely on the process environment */
   }
-  for (const k of ['DOCKER_HOST', 'LAB_REGISTRY', 'LAB_REGISTRY_USER', 'LAB_REGISTRY_PASSWORD', 'LAB_ENGINE_KIND', 'LAB_REGISTRY_KIND']) {
+  for (const k of [
+    'DOCKER_HOST',
+    'DOCKER_CONFIG',
+    'LAB_REGISTRY',
+    'LAB_REGISTRY_USER',
+    'LAB_REGISTRY_PASSWORD',
+    'LAB_ENGINE_KIND',
+    'LAB_REGISTRY_KIND',
+    'LAB_ENGINE_CGROUP',
+    'LAB_BUILD_CGROUP',
+  ]) {
     if (process.env[k]) env[k] = process.env[k]!;
   }
   if (!env.DOCKER_HOST) throw new Error('no engine: run scripts/lab-engine.sh up (npm test does)');

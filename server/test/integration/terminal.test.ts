@@ -96,6 +96,8 @@ describe('docker build', () => {
     });
     // The step's own output (not the echoed command line): the RUN is under way.
     await client.waitForText(/#\d+ [\d.]+ sleeping/);
+    // `sleep` starts just after the echo: on a busy machine, a moment later.
+    for (let i = 0; i < 40 && sleepers() === 0; i++) await new Promise((r) => setTimeout(r, 250));
     expect(sleepers()).toBeGreaterThan(0);
     client.send({t: 'input', data: '\x03'});
     const end = await client.waitFor((m) => m.t === 'command-end', 30_000, from);

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import {loadReadersConfig, type ReadersConfig} from './readers/config';
 
 /** Every setting of the companion server, with its default. See docs/operators. */
 export interface LabConfig {
@@ -22,6 +23,8 @@ export interface LabConfig {
   /** Remove images left by sessions of an earlier run when the server starts (one server per engine). */
   cleanOnStart: boolean;
   limits: LabLimits;
+  /** Readers, the registry's token service, the admin API (server/src/readers/config.ts). */
+  readers: ReadersConfig;
 }
 
 export interface LabLimits {
@@ -123,5 +126,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
       buildMemoryBytes: int(env, 'LAB_BUILD_MEMORY_BYTES', 2 * 1024 * MB, 0),
       buildCpus: num(env, 'LAB_BUILD_CPUS', 1),
     },
+    readers: loadReadersConfig(env, root, (key, dflt, min) => int(env, key, dflt, min), (message) => {
+      throw new ConfigError(message);
+    }),
   };
 }

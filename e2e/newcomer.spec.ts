@@ -29,7 +29,7 @@ test('landing → build → login → push, then pull it back by digest and run 
   await build.getByTestId('run-button').click();
   await chooseNameInDock(page, user);
   await expect(build.locator('pre')).toContainText(`docker build . -t ${registry}/${user}/hello`);
-  await expect(build.getByTestId('block-status')).toHaveAttribute('data-state', 'ok', {timeout: 180_000});
+  await runBlock(build, 'ok');
   const password = await labPasswordFromDock(page);
   let text = await waitForTerminal(page, /naming to .*hello.* done/);
   expect(text).toMatch(/#\d+ \[\d\/\d\] FROM/);

@@ -263,8 +263,8 @@ export class LabSessionClient {
   private heldRun: {blockId: string; command: string; context?: string | {context: string; dockerfile: string}} | null = null;
 
   /**
-   * `gate()` false: a Run is held (the block shows pending) until `restartSession`
-   * has connected the reader's own session, then it runs. Null: no gate.
+   * `gate()` false: a Run waits (the block shows pending) until `restartSession` has
+   * connected the reader's own session; the block then asks to be run again. Null: no gate.
    */
   setRunGate(gate: (() => boolean) | null): void {
     this.runGate = gate;
@@ -623,8 +623,9 @@ export class LabSessionClient {
     this.schedulePing();
     const held = this.heldRun;
     if (held && (!this.runGate || this.runGate())) {
+      // Not replayed: the block's command was resolved before the name existed (`<username>`).
       this.heldRun = null;
-      this.run(held.blockId, held.command, held.context);
+      this.setBlock(held.blockId, {state: 'idle', message: 'Your lab name is set: press Run again.'});
     }
   }
 

@@ -35,7 +35,7 @@ export async function startLab(config: LabConfig, log: Logger): Promise<RunningL
   manager.watchEngine(ENGINE_CHECK_MS);
   manager.watchIdle();
   readers.watchIdle();
-  const http = createLabServer(config, manager, log, {routes: readerRoutes(readers, config.allowedOrigins, log), readers});
+  const http = createLabServer(config, manager, log, {routes: readerRoutes(readers, config.allowedOrigins, log, !config.accessToken), readers});
   await new Promise<void>((resolve, reject) => {
     http.server.once('error', reject);
     http.server.listen(config.port, config.host, () => {

@@ -1,7 +1,7 @@
 import {timingSafeEqual} from 'node:crypto';
 import type {IncomingMessage, ServerResponse} from 'node:http';
 import {ADMIN_PATH, READER_PATH, type ReaderView} from '../../../src/protocol/readers';
-import {isOriginAllowed} from '../http/origin';
+import {isLoopbackHost, isOriginAllowed} from '../http/origin';
 import type {Logger} from '../log';
 import {ReaderNameError, type Reader} from './store';
 import type {ReaderServices} from './services';
@@ -64,7 +64,7 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
  *   POST   /companion/admin/readers/NAME/password   a new lab password for NAME
  *   DELETE /companion/admin/readers/NAME            remove NAME, their images and repositories
  */
-export function readerRoutes(services: ReaderServices, allowedOrigins: string[], log: Logger) {
+export function readerRoutes(services: ReaderServices, allowedOrigins: string[], log: Logger, loopbackOnly = true) {
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
     const p = url.pathname;
     if (p !== READER_PATH && !p.startsWith(`${READER_PATH}/`) && !p.startsWith(`${ADMIN_PATH}/`)) return false;
@@ -87,6 +87,9 @@ export function readerRoutes(services: ReaderServices, allowedOrigins: string[],
       if (!req.headers.origin || !isOriginAllowed(req.headers.origin, req.headers.host, allowedOrigins)) {
         throw new HttpError(403, 'forbidden origin');
       }
+      // Without an access token the lab trusts loopback only: a page that re-points its own name
+      // at 127.0.0.1 (DNS rebinding) has a matching Origin and Host, but not a loopback one.
+      if (loopbackOnly && !isLoopbackHost(req.headers.host)) throw new HttpError(403, 'forbidden host');
     }
     const current = await services.fromCookie(req.headers.cookie);
     if (p === READER_PATH && req.method === 'GET') {

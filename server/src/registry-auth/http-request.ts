@@ -12,7 +12,7 @@ export interface PlainResponse {
  */
 export function httpRequest(
   url: string,
-  opts: {method?: string; headers?: Record<string, string>; timeoutMs?: number; maxBytes?: number} = {},
+  opts: {method?: string; headers?: Record<string, string>; body?: string; timeoutMs?: number; maxBytes?: number} = {},
 ): Promise<PlainResponse> {
   return new Promise((resolve, reject) => {
     const req = request(url, {method: opts.method ?? 'GET', headers: opts.headers, timeout: opts.timeoutMs ?? 15_000}, (res) => {
@@ -28,6 +28,6 @@ export function httpRequest(
     });
     req.on('timeout', () => req.destroy(new Error(`no answer from ${new URL(url).host}`)));
     req.on('error', reject);
-    req.end();
+    req.end(opts.body);
   });
 }

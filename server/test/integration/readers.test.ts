@@ -78,6 +78,15 @@ describe.skipIf(!tokenAuth)('readers', () => {
     // Another site cannot make a name for the reader's browser.
     r = await post(lab, '/companion/reader', {name: uniqueReaderName('x')}, {origin: 'http://evil.example'});
     expect(r.status).toBe(403);
+    // Nor a page that re-points its own name at 127.0.0.1 (DNS rebinding: Origin and Host agree).
+    const port = lab.lab.port;
+    // (node:http: fetch does not let a caller set Host.)
+    const rebind = await httpRequest(`${origin(lab)}/companion/reader`, {
+      method: 'POST',
+      headers: {'content-type': 'application/json', origin: `http://rebind.example:${port}`, host: `rebind.example:${port}`},
+      body: JSON.stringify({name: uniqueReaderName('x')}),
+    });
+    expect(rebind.status, rebind.body).toBe(403);
   });
 
   it('reload and a second tab keep images and login; logout ends the login in every tab', async () => {

@@ -81,3 +81,30 @@ describe('registry token scopes', () => {
     expect(basicCredentials(undefined)).toBeNull();
   });
 });
+
+describe('reader store', () => {
+  it('keeps readers on disk (hash only), unique across two servers on one state folder', async () => {
+    const {ReaderStore} = await import('../../src/readers/store');
+    const {readFileSync} = await import('node:fs');
+    const dir = mkdtempSync(path.join(tmpdir(), 'lab-readers-'));
+    const one = await ReaderStore.open(dir, new Set(['student']));
+    const two = await ReaderStore.open(dir, new Set(['student']));
+    const {reader, password} = await one.create('Alice');
+    expect(reader.name).toBe('alice');
+    const file = readFileSync(path.join(dir, 'alice.json'), 'utf8');
+    expect(file).not.toContain(password);
+    expect(file).toMatch(/"passwordHash":"scrypt\$/);
+    await expect(two.create('alice')).rejects.toThrow(/taken/);
+    await expect(one.create('student')).rejects.toThrow(/reserved/);
+    expect(await two.verify('alice', password)).toBe(true); // made by the other server
+    expect(await two.verify('alice', 'wrong')).toBe(false);
+    expect(await two.verify('../alice', password)).toBe(false);
+    expect((await two.findById(reader.id))?.name).toBe('alice');
+    const fresh = await one.regenerate(reader);
+    expect(await two.verify('alice', password)).toBe(false);
+    expect(await two.verify('alice', fresh)).toBe(true);
+    await one.remove(reader);
+    expect(await two.verify('alice', fresh)).toBe(false);
+    expect((await one.create('alice')).reader.id).not.toBe(reader.id); // the name is free again, with a new id
+  });
+});

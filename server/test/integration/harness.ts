@@ -56,8 +56,27 @@ export async function startTestLab(env: Record<string, string> = {}): Promise<Te
   });
   const log = createLogger({level: 'debug', destination});
   const lab = await startLab(config, log);
-  return {lab, config, logs, url: `ws://127.0.0.1:${lab.port}${WS_PATH}`, close: () => lab.close()};
+  const made = new Set<string>();
+  createdReaders.set(lab, made);
+  return {
+    lab,
+    config,
+    logs,
+    url: `ws://127.0.0.1:${lab.port}${WS_PATH}`,
+    close: async () => {
+      // Readers' images outlive their sessions: remove the test's readers (images, repositories) so
+      // nothing stays behind in the shared engine.
+      for (const name of made) {
+        const r = lab.readers.store.get(name);
+        if (r) await lab.readers.remove(r, 'test over').catch(() => undefined);
+      }
+      await lab.close();
+    },
+  };
 }
+
+/** Readers each test lab made through createReader, removed when it closes. */
+const createdReaders = new WeakMap<RunningLab, Set<string>>();
 
 /** Strip ANSI escape sequences (colours, cursor moves) from terminal text. */
 export function plain(s: string): string {
@@ -225,6 +244,7 @@ export async function createReader(lab: TestLab, name: string): Promise<TestRead
   });
   const body = (await res.json()) as {password?: string; error?: string};
   if (res.status !== 201 || !body.password) throw new Error(`creating reader ${name}: HTTP ${res.status} ${body.error ?? ''}`);
+  createdReaders.get(lab.lab)?.add(name);
   const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
   return {name, password: body.password, cookie};
 }

@@ -245,8 +245,8 @@ export class BenchClient {
     this.#waiters = still;
   }
 
-  static async connect(url: string): Promise<BenchClient> {
-    const ws = new WebSocket(url, {perMessageDeflate: false});
+  static async connect(url: string, headers?: Record<string, string>): Promise<BenchClient> {
+    const ws = new WebSocket(url, {perMessageDeflate: false, ...(headers ? {headers} : {})});
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('error', reject);

@@ -12,6 +12,7 @@ const ALL: Array<[string, () => Promise<{main: () => Promise<Report>}>]> = [
   ['cli-overhead', () => import('./cli-overhead')],
   ['throughput', () => import('./throughput')],
   ['concurrency', () => import('./concurrency')],
+  ['cohort', () => import('./cohort')],
   ['page-weight', () => import('./page-weight')],
 ];
 

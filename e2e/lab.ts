@@ -66,3 +66,39 @@ export async function typeInTerminal(page: Page, text: string): Promise<void> {
   await page.getByTestId('lab-terminal').click();
   await page.keyboard.type(text);
 }
+
+/** A fresh lab name for a test (2–30 characters, unique). */
+export function labName(prefix = 'e2e'): string {
+  return `${prefix}${Date.now().toString(36).slice(-5)}${Math.random().toString(36).slice(2, 6)}`;
+}
+
+/**
+ * Give the browser context a reader, as the dock's form does (POST from the lab's own origin):
+ * the HttpOnly cookie lands in the context's cookie jar. Returns the lab name.
+ */
+export async function haveReader(page: Page, baseURL: string, prefix = 'e2e'): Promise<string> {
+  const name = labName(prefix);
+  const res = await page.context().request.post('/companion/reader', {data: {name}, headers: {origin: baseURL}});
+  expect(res.status(), await res.text()).toBe(201);
+  return name;
+}
+
+/** Choose a lab name in the dock's form (shown when a Run waits for one). */
+export async function chooseNameInDock(page: Page, name: string): Promise<void> {
+  const input = page.getByTestId('reader-name');
+  await expect(input).toBeVisible();
+  await input.fill(name);
+  await page.getByTestId('reader-choose').click();
+  await expect(page.getByTestId('reader-name-shown')).toHaveText(name);
+}
+
+/** The lab password, as the reader reads it in the dock (Show), then hidden again. */
+export async function labPasswordFromDock(page: Page): Promise<string> {
+  const shown = page.getByTestId('reader-password');
+  if (!(await shown.isVisible())) await page.getByTestId('reader-show').click();
+  await expect(shown).toBeVisible();
+  const password = (await shown.textContent())?.trim() ?? '';
+  expect(password).toMatch(/^[a-z2-9]{5}(-[a-z2-9]{5}){3}$/);
+  await page.getByRole('button', {name: 'Hide'}).click();
+  return password;
+}

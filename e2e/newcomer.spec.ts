@@ -1,6 +1,7 @@
 /**
  * A newcomer's path, in a real browser, against the real server, engine and
- * registry: landing page → the Dockerfile lesson → Build → log in → push; then,
+ * registry: landing page → the Dockerfile lesson → Build (the first Run asks for a
+ * lab name) → log in with the lab name and the lab password from the dock → push; then,
  * outside the browser, the registry lists the tag and the real docker CLI
  * pulls the image back by its digest and runs it.
  */
@@ -10,12 +11,11 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {expect, test} from '@playwright/test';
 import {labEnv, registryGet} from '../server/test/integration/lab-env';
-import {block, openFromSidebar, runBlock, typeInTerminal, waitForTerminal} from './lab';
+import {block, chooseNameInDock, labName, labPasswordFromDock, openFromSidebar, runBlock, typeInTerminal, waitForTerminal} from './lab';
 
 const env = labEnv();
 const registry = env.LAB_REGISTRY ?? 'localhost:5000';
-const user = env.LAB_REGISTRY_USER ?? 'student';
-const password = env.LAB_REGISTRY_PASSWORD ?? 'docker-lab';
+const user = labName('new');
 
 test('landing → build → login → push, then pull it back by digest and run it', async ({page}) => {
   await page.goto('/');
@@ -23,10 +23,14 @@ test('landing → build → login → push, then pull it back by digest and run 
   await openFromSidebar(page, /writing a dockerfile/i);
   await expect(page.locator('article h1')).toContainText(/Dockerfile/);
 
-  // Build: the block shows the lab registry and the default user in place of the placeholders.
+  // Build: the first Run asks for a lab name; then the block shows the lab registry and that name.
   const build = block(page, 'docker build', {context: 'hello', lang: 'bash'});
+  await build.scrollIntoViewIfNeeded();
+  await build.getByTestId('run-button').click();
+  await chooseNameInDock(page, user);
   await expect(build.locator('pre')).toContainText(`docker build . -t ${registry}/${user}/hello`);
   await runBlock(build, 'ok');
+  const password = await labPasswordFromDock(page);
   let text = await waitForTerminal(page, /naming to .*hello.* done/);
   expect(text).toMatch(/#\d+ \[\d\/\d\] FROM/);
   expect(text).toMatch(/#\d+ DONE \d+\.\d+s/);

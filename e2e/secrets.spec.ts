@@ -6,15 +6,16 @@
 import {readFileSync} from 'node:fs';
 import {expect, test} from '@playwright/test';
 import {labEnv} from '../server/test/integration/lab-env';
-import {block, openFromSidebar, typeInTerminal, waitForTerminal, terminalText} from './lab';
+import {block, haveReader, labPasswordFromDock, openFromSidebar, typeInTerminal, waitForTerminal, terminalText} from './lab';
 
-const env = labEnv();
-const user = env.LAB_REGISTRY_USER ?? 'student';
-const password = env.LAB_REGISTRY_PASSWORD ?? 'docker-lab';
+labEnv(); // an engine is up
 
-test('the login password is in no log line, transcript or browser storage', async ({page, context}) => {
+test('the lab password is in no log line, transcript, URL or browser storage', async ({page, context, baseURL}) => {
+  const user = await haveReader(page, baseURL!, 'sec');
   await page.goto('/docs');
   await openFromSidebar(page, /logging in and pushing/i);
+  await page.getByTestId('dock-toggle').click();
+  const password = await labPasswordFromDock(page);
   const login = block(page, 'docker login');
   await login.scrollIntoViewIfNeeded();
 
@@ -49,6 +50,10 @@ test('the login password is in no log line, transcript or browser storage', asyn
   expect(storage).not.toContain(password);
   const cookies = await context.cookies();
   expect(JSON.stringify(cookies)).not.toContain(password);
+  // The reader cookie is HttpOnly: page scripts cannot read it.
+  expect(cookies.find((c) => c.name === 'lab_reader')?.httpOnly).toBe(true);
+  expect(await page.evaluate(() => document.cookie)).not.toContain('lab_reader');
+  expect(page.url()).not.toContain(password);
 
   const log = readFileSync('e2e/.output/server.log', 'utf8');
   expect(log).toMatch(/"event":"login"/); // the log was written and saw the login…

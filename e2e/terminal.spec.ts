@@ -1,6 +1,11 @@
 /** The docked terminal and the editable blocks, in a real browser against the real server and engine. */
 import {expect, test, type Page} from '@playwright/test';
-import {block, openFromSidebar, pinnedBlock, runBlock, switchColorMode, terminalText, typeInTerminal, waitForTerminal} from './lab';
+import {block, haveReader, openFromSidebar, pinnedBlock, runBlock, switchColorMode, terminalText, typeInTerminal, waitForTerminal} from './lab';
+
+// Every test runs as a reader (a lab name chosen in this browser context).
+test.beforeEach(async ({page, baseURL}) => {
+  await haveReader(page, baseURL!);
+});
 
 const LESSON = '/docs/writing-a-dockerfile';
 
@@ -70,7 +75,7 @@ test('Ctrl-C in the terminal stops a running build', async ({page}) => {
   await dockerfile.getByTestId('reset-button').click();
 });
 
-test('moving to another lesson keeps the terminal; reloading starts a fresh session', async ({page}) => {
+test('moving to another lesson keeps the terminal; reloading starts a fresh session that keeps the reader\'s images', async ({page}) => {
   await openLesson(page);
   await runBlock(block(page, 'docker build', {context: 'hello', lang: 'bash'}), 'ok');
   await typeInTerminal(page, 'docker images\n');
@@ -87,6 +92,7 @@ test('moving to another lesson keeps the terminal; reloading starts a fresh sess
   expect(fresh).toMatch(/Docker Lab terminal/);
   expect((fresh.match(/Docker Lab terminal/g) ?? []).length).toBe(1);
   expect(fresh).not.toMatch(/naming to/);
+  expect(fresh).toMatch(/\/hello\s+latest/); // the same reader: the image built before the reload is still there
 });
 
 test('dark mode changes the terminal theme; screenshots light and dark', async ({page}) => {

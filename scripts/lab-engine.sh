@@ -12,7 +12,8 @@
 # the state folder without touching the system's packages) runs under the state folder, with its own
 # bridge, cgroups and BuildKit cache bound. `env` also exports a DOCKER_CONFIG holding the buildx plugin.
 # Registry: $LAB_REGISTRY if it answers; else a private Distribution registry on 127.0.0.1
-# with an htpasswd file holding the lab's demo user.
+# with token authentication: the lab server is its token service, so each reader pushes only
+# under their own name (the demo account LAB_REGISTRY_USER only under its own).
 # Base images the lessons use (busybox, debian:bookworm-slim) cannot be pulled here: they are
 # made locally and kept in the engine between runs.
 #
@@ -82,7 +83,7 @@ ensure_packages() {
   # The docker CLI makes the base images (the private engine itself comes from Debian 13, below).
   command -v docker >/dev/null || missing+=(docker.io)
   command -v docker-registry >/dev/null || missing+=(docker-registry)
-  command -v htpasswd >/dev/null || missing+=(apache2-utils)
+  command -v openssl >/dev/null || missing+=(openssl)
   dpkg -s busybox-static >/dev/null 2>&1 || missing+=(busybox-static)
   command -v debootstrap >/dev/null || missing+=(debootstrap)
   if ((${#missing[@]})); then
@@ -349,19 +350,45 @@ pick_engine() {
 
 # --- registry -----------------------------------------------------------------------------
 
+# Token authentication (Distribution's token spec): the companion server is the token service.
+# It signs tokens with this key; the registry trusts this self-signed certificate. The realm is
+# the server's token listener on its own loopback port (LAB_TOKEN_PORT, default registry port + 1),
+# so the registry can start before the server and a server on LAB_PORT=0 still has a fixed realm.
+TOKEN_PORT=${LAB_TOKEN_PORT:-$((REGISTRY_PORT + 1))}
+TOKEN_SERVICE=lab-registry
+TOKEN_ISSUER=docker-lab
+
+make_token_keys() {
+  local dir=$1
+  [[ -s $dir/token-key.pem && -s $dir/token-cert.pem ]] && return 0
+  command -v openssl >/dev/null || { need_root_linux; apt_install openssl; }
+  say "making the registry's token signing key and certificate (in $dir)"
+  (
+    umask 077
+    openssl ecparam -name prime256v1 -genkey -noout -out "$dir/token-key.ec.pem" 2>/dev/null
+    openssl pkcs8 -topk8 -nocrypt -in "$dir/token-key.ec.pem" -out "$dir/token-key.pem"
+    rm -f "$dir/token-key.ec.pem"
+  )
+  openssl req -new -x509 -key "$dir/token-key.pem" -out "$dir/token-cert.pem" -days 3650 \
+    -subj "/CN=docker-lab token service" 2>/dev/null
+}
+
 start_registry() {
-  command -v docker-registry >/dev/null && command -v htpasswd >/dev/null || { need_root_linux; ensure_packages; }
+  command -v docker-registry >/dev/null || { need_root_linux; ensure_packages; }
   local dir=$STATE/registry addr=127.0.0.1:$REGISTRY_PORT
   mkdir -p "$dir/data" "$RUN" "$LOGS"
-  if pid_alive "$RUN/registry.pid" docker-registry && registry_answers "$addr"; then return 0; fi
+  make_token_keys "$dir"
+  if pid_alive "$RUN/registry.pid" docker-registry && registry_answers "$addr" \
+    && grep -q "realm: http://127.0.0.1:$TOKEN_PORT/token" "$dir/config.yml" 2>/dev/null; then return 0; fi
+  # Ours, but configured otherwise (the older htpasswd setup, another token port): start it anew.
+  pid_alive "$RUN/registry.pid" docker-registry && stop_pidfile docker-registry "$RUN/registry.pid"
   if registry_answers "$addr"; then
     die "something else answers as a registry on $addr; set LAB_REGISTRY to use it or LAB_REGISTRY_PORT to move ours"
   fi
   if (exec 3<>"/dev/tcp/127.0.0.1/$REGISTRY_PORT") 2>/dev/null; then
     die "port $REGISTRY_PORT is taken by something that is not a registry; set LAB_REGISTRY_PORT to another port"
   fi
-  # bcrypt entries only: the registry refuses other htpasswd formats.
-  htpasswd -Bbc "$dir/htpasswd" "$LAB_USER" "$LAB_PASSWORD" 2>/dev/null
+  rm -f "$dir/htpasswd" # left from before token authentication
   cat >"$dir/config.yml" <<EOF
 version: 0.1
 log:
@@ -378,11 +405,13 @@ http:
   headers:
     X-Content-Type-Options: [nosniff]
 auth:
-  htpasswd:
-    realm: docker-lab
-    path: $dir/htpasswd
+  token:
+    realm: http://127.0.0.1:$TOKEN_PORT/token
+    service: $TOKEN_SERVICE
+    issuer: $TOKEN_ISSUER
+    rootcertbundle: $dir/token-cert.pem
 EOF
-  say "starting the lab registry on $addr (user $LAB_USER)"
+  say "starting the lab registry on $addr (its token service is the lab server, on 127.0.0.1:$TOKEN_PORT)"
   setsid docker-registry serve "$dir/config.yml" >>"$LOGS/registry.log" 2>&1 </dev/null &
   echo $! >"$RUN/registry.pid"
   local i
@@ -461,6 +490,14 @@ write_env() {
     echo "LAB_REGISTRY_KIND=$REGISTRY_KIND"
     echo "LAB_REGISTRY_USER=$LAB_USER"
     echo "LAB_REGISTRY_PASSWORD=$LAB_PASSWORD"
+    echo "LAB_STATE_DIR=$STATE"
+    if [[ $REGISTRY_KIND == private ]]; then
+      echo "LAB_TOKEN_PORT=$TOKEN_PORT"
+      echo "LAB_TOKEN_KEY=$STATE/registry/token-key.pem"
+      echo "LAB_TOKEN_CERT=$STATE/registry/token-cert.pem"
+      echo "LAB_TOKEN_SERVICE=$TOKEN_SERVICE"
+      echo "LAB_TOKEN_ISSUER=$TOKEN_ISSUER"
+    fi
   } >"$ENV_FILE"
 }
 

@@ -13,6 +13,6 @@ scripts/lab-engine.sh up
 eval "$(scripts/lab-engine.sh env)"
 echo "[start] building the site" >&2
 npx docusaurus build >/tmp/docker-lab-build.log 2>&1 || { tail -n 40 /tmp/docker-lab-build.log >&2; exit 1; }
-echo "[start] Docker Lab: http://localhost:$port/  (lab registry ${LAB_REGISTRY}, user ${LAB_REGISTRY_USER}, password ${LAB_REGISTRY_PASSWORD})" >&2
+echo "[start] Docker Lab: http://localhost:$port/  (lab registry ${LAB_REGISTRY}: each reader chooses a lab name at the first Run and gets a lab password in the dock)" >&2
 echo "[start] Ctrl-C stops the server; the engine and registry keep running (npm run engine down stops them)" >&2
 exec npx tsx server/src/main.ts

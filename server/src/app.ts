@@ -1,6 +1,8 @@
 import type {AddressInfo} from 'node:net';
 import type {LabConfig} from './config';
 import {removeOwnedImages} from './commands/ownership';
+import {readerRoutes} from './readers/http';
+import {ReaderServices} from './readers/services';
 import {Engine} from './engine';
 import {createLabServer} from './http/server';
 import {LessonContexts} from './lessons/context';
@@ -14,6 +16,7 @@ export interface RunningLab {
   port: number;
   engine: Engine;
   manager: SessionManager;
+  readers: ReaderServices;
   close(): Promise<void>;
 }
 
@@ -29,15 +32,18 @@ export async function startLab(config: LabConfig, log: Logger): Promise<RunningL
     else log.error(fields, assessment.message);
   });
   const contexts = new LessonContexts(config.lessonsDir);
-  const manager = new SessionManager({engine, config, contexts, log});
+  // Readers (names, lab passwords, the registry's token service): server/src/readers.
+  const readers = await ReaderServices.start(config, engine, log);
+  const manager = new SessionManager({engine, config, contexts, log, readers});
   if (config.cleanOnStart) {
-    // No session exists yet: whatever sessions of an earlier run left behind goes.
-    const removed = await removeOwnedImages(engine, null).catch(() => 0);
+    // No session exists yet: whatever sessions of an earlier run left behind goes (readers' images stay).
+    const removed = await removeOwnedImages(engine, null, (owner) => readers.store.byId(owner) !== undefined).catch(() => 0);
     if (removed) log.info({event: 'startup-cleanup', removed}, 'removed images of sessions that no longer exist');
   }
   manager.watchEngine(ENGINE_CHECK_MS);
   manager.watchIdle();
-  const http = createLabServer(config, manager, log);
+  readers.watchIdle();
+  const http = createLabServer(config, manager, log, {routes: readerRoutes(readers, config.allowedOrigins, log, !config.accessToken), readers});
   await new Promise<void>((resolve, reject) => {
     http.server.once('error', reject);
     http.server.listen(config.port, config.host, () => {
@@ -50,9 +56,11 @@ export async function startLab(config: LabConfig, log: Logger): Promise<RunningL
     port,
     engine,
     manager,
+    readers,
     close: async () => {
       await manager.closeAll();
       await http.close();
+      await readers.close();
     },
   };
 }

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import {loadReadersConfig, type ReadersConfig} from './readers/config';
 
 /** Every setting of the companion server, with its default. See docs/operators. */
 export interface LabConfig {
@@ -22,6 +23,8 @@ export interface LabConfig {
   /** Remove images left by sessions of an earlier run when the server starts (one server per engine). */
   cleanOnStart: boolean;
   limits: LabLimits;
+  /** Readers, the registry's token service, the admin API (server/src/readers/config.ts). */
+  readers: ReadersConfig;
 }
 
 export interface LabLimits {
@@ -126,5 +129,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
       buildCpus: num(env, 'LAB_BUILD_CPUS', 1),
       minFreeDiskBytes: int(env, 'LAB_MIN_FREE_DISK_BYTES', 2 * 1024 * MB, 0),
     },
+    readers: loadReadersConfig(env, root, (key, dflt, min) => int(env, key, dflt, min), (message) => {
+      throw new ConfigError(message);
+    }),
   };
 }

@@ -26,6 +26,8 @@ export interface ResolveOptions {
   labRegistry: string;
   /** The server's `logins`: registry address → user name. */
   logins: Readonly<Record<string, string>>;
+  /** The reader's lab name (their namespace on the lab registry), once chosen. */
+  readerName?: string | null;
 }
 
 /** `https://index.docker.io/v1/` → `index.docker.io`; `localhost:5000/` → `localhost:5000`. */
@@ -47,8 +49,12 @@ export function loggedInUser(opts: ResolveOptions): string | null {
   return null;
 }
 
-/** What `<username>` becomes: the logged-in user, `student` on the lab registry, else null (left as is). */
+/**
+ * What `<username>` becomes: on the lab registry the reader's lab name (else the logged-in user,
+ * else `student`); on Docker Hub the logged-in user, else null (left as is).
+ */
 export function usernameFor(opts: ResolveOptions): string | null {
+  if (opts.registry === 'lab' && opts.readerName) return opts.readerName;
   return loggedInUser(opts) ?? (opts.registry === 'lab' ? DEFAULT_LAB_USER : null);
 }
 

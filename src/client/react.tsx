@@ -110,9 +110,10 @@ export function useResolveOptions(): ResolveOptions {
   const {session} = useLabSession();
   const labRegistry = session?.labRegistry || DEFAULT_LAB_REGISTRY;
   const logins = session?.logins;
+  const readerName = session?.reader?.name ?? null;
   return useMemo(
-    () => ({registry, labRegistry, logins: logins ?? {}}),
-    [registry, labRegistry, logins],
+    () => ({registry, labRegistry, logins: logins ?? {}, readerName}),
+    [registry, labRegistry, logins, readerName],
   );
 }
 

@@ -258,6 +258,44 @@ export class LabSessionClient {
     this.connect();
   }
 
+  // ---- readers (src/client/reader.ts): a Run waits for a lab name; choosing one starts the reader's session.
+  private runGate: (() => boolean) | null = null;
+  private heldRun: {blockId: string; command: string; context?: string | {context: string; dockerfile: string}} | null = null;
+
+  /**
+   * `gate()` false: a Run waits (the block shows pending) until `restartSession` has
+   * connected the reader's own session; the block then asks to be run again. Null: no gate.
+   */
+  setRunGate(gate: (() => boolean) | null): void {
+    this.runGate = gate;
+  }
+
+  /** A Run is waiting for the reader to choose a lab name. */
+  get hasHeldRun(): boolean {
+    return this.heldRun !== null;
+  }
+
+  /** Start a new session now (the reader just chose a lab name: the new session is theirs). */
+  restartSession(note: string): void {
+    if (this.disposed) return;
+    if (!this.started) {
+      this.ensureConnected();
+      return;
+    }
+    this.sessionId = null;
+    this.epoch += 1;
+    this.lastReceived = 0;
+    this.lastDrawn = 0;
+    this.lastAcked = 0;
+    this.unackedBytes = 0;
+    this.writeLocal(noticeLine(note));
+    const ws = this.ws;
+    if (ws) this.dropSocket(ws);
+    this.clearTimer('reconnectTimer');
+    this.attempts = 0;
+    this.connect();
+  }
+
   /** Close everything; the client cannot be used afterwards. */
   dispose(): void {
     this.disposed = true;
@@ -342,6 +380,11 @@ export class LabSessionClient {
     context?: string | {context: string; dockerfile: string},
   ): boolean {
     if (!this.isOnline()) return false;
+    if (this.runGate && !this.runGate()) {
+      this.heldRun = {blockId, command, context};
+      this.setBlock(blockId, {state: 'pending', message: 'Choose your lab name in the terminal dock first.'});
+      return true;
+    }
     let ctx: {context: string; dockerfile: string} | undefined;
     if (typeof context === 'object') {
       this.contexts.set(context.context, context.dockerfile);
@@ -578,6 +621,12 @@ export class LabSessionClient {
     this.flushAck();
     this.lastFrameAt = this.timers.now();
     this.schedulePing();
+    const held = this.heldRun;
+    if (held && (!this.runGate || this.runGate())) {
+      // Not replayed: the block's command was resolved before the name existed (`<username>`).
+      this.heldRun = null;
+      this.setBlock(held.blockId, {state: 'idle', message: 'Your lab name is set: press Run again.'});
+    }
   }
 
   private onError(code: ErrorCode, message: string, forBlock?: string): void {

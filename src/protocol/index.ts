@@ -108,6 +108,8 @@ export interface SessionInfo {
   running: string | null;
   /** Lesson context `docker build .` uses now. */
   context: string | null;
+  /** The reader (lab name) this terminal belongs to, and their disk use; null before a name is chosen. */
+  reader?: {name: string; disk: {used: number; limit: number}} | null;
 }
 
 export interface HelloReply {

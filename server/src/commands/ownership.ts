@@ -14,11 +14,13 @@ export function sessionLabels(session: SessionState): Record<string, string> {
  * Returns how many images were removed; failures are skipped (an image in
  * use by a container stays).
  */
-export async function removeOwnedImages(engine: Engine, ownerId: string | null): Promise<number> {
+export async function removeOwnedImages(engine: Engine, ownerId: string | null, keep?: (ownerId: string) => boolean): Promise<number> {
   const label = ownerId ? `${OWNER_LABEL}=${ownerId}` : OWNER_LABEL;
   const images = await engine.listImages({all: false, labels: [label]});
   let removed = 0;
   for (const image of images) {
+    const owner = image.Labels?.[OWNER_LABEL];
+    if (keep && owner && keep(owner)) continue; // a reader's images outlive this server's sessions
     try {
       await engine.removeImage(image.Id, true);
       removed++;

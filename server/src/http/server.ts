@@ -11,6 +11,14 @@ import type {Logger} from '../log';
 import {handleConnection} from '../session/connection';
 import type {SessionManager} from '../session/manager';
 import {isLoopbackHost, isOriginAllowed} from './origin';
+import type {ReaderServices} from '../readers/services';
+
+/** Routes mounted by other parts (readers, admin): they answer true when the path was theirs. */
+export interface ExtraHttp {
+  routes: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
+  /** Names the reader of a WebSocket from its cookie. */
+  readers: ReaderServices;
+}
 
 const TOKEN_COOKIE = 'lab_token';
 
@@ -25,7 +33,7 @@ export interface LabHttpServer {
  * endpoint, and the terminal's WebSocket at WS_PATH, whose upgrade checks the
  * page's Origin and, when configured, the access token.
  */
-export function createLabServer(config: LabConfig, manager: SessionManager, log: Logger): LabHttpServer {
+export function createLabServer(config: LabConfig, manager: SessionManager, log: Logger, extra?: ExtraHttp): LabHttpServer {
   // Frames up to 4× the protocol's limit reach the validator, which answers with an error frame;
   // only beyond that does ws close the connection (1009), without reading the frame.
   const wss = new WebSocketServer({noServer: true, maxPayload: 4 * MAX_CLIENT_FRAME_BYTES, perMessageDeflate: false});
@@ -42,7 +50,8 @@ export function createLabServer(config: LabConfig, manager: SessionManager, log:
     return a.length === b.length && timingSafeEqual(a, b);
   };
 
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => void handle(req, res));
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://lab.invalid');
     if (url.pathname === STATUS_PATH && !tokenOk(req, url)) {
       // Liveness and readiness probes (Kubernetes, deploy/) carry no token: they learn only that it answers.
@@ -59,6 +68,7 @@ export function createLabServer(config: LabConfig, manager: SessionManager, log:
       // Remember the token for the page's own requests and its WebSocket.
       res.setHeader('set-cookie', `${TOKEN_COOKIE}=${encodeURIComponent(config.accessToken)}; Path=/; HttpOnly; SameSite=Strict`);
     }
+    if (extra && (await extra.routes(req, res, url))) return;
     if (url.pathname === STATUS_PATH) {
       res.writeHead(200, {'content-type': 'application/json', 'cache-control': 'no-store'});
       res.end(
@@ -86,7 +96,7 @@ export function createLabServer(config: LabConfig, manager: SessionManager, log:
         });
       } else res.end('Not found\n');
     });
-  });
+  };
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://lab.invalid');
@@ -101,7 +111,12 @@ export function createLabServer(config: LabConfig, manager: SessionManager, log:
     if (!config.accessToken && !isLoopbackHost(req.headers.host)) return refuse(403, 'Forbidden host');
     if (!tokenOk(req, url)) return refuse(401, 'Unauthorized');
     const clientKey = req.socket.remoteAddress ?? 'unknown';
-    wss.handleUpgrade(req, socket, head, (ws) => handleConnection(ws, manager, log, clientKey));
+    void (async () => {
+      const reader = await extra?.readers.fromCookie(req.headers.cookie);
+      wss.handleUpgrade(req, socket, head, (ws) =>
+        handleConnection(ws, manager, log, clientKey, reader ? extra!.readers.link(reader) : undefined),
+      );
+    })();
   });
 
   return {

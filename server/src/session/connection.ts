@@ -8,6 +8,7 @@ import {
   type ServerMessage,
 } from '../../../src/protocol';
 import type {Logger} from '../log';
+import type {ReaderLink} from '../readers/link';
 import {SessionLimitError, type SessionManager} from './manager';
 import type {OutputSink} from './output';
 import {Session, type SessionEvents} from './session';
@@ -23,7 +24,7 @@ const attachedTo = new WeakMap<Session, WebSocket>();
  * validated frames to it and its output back. Bad frames get an `error`
  * frame and change nothing.
  */
-export function handleConnection(ws: WebSocket, manager: SessionManager, log: Logger, clientKey: string): void {
+export function handleConnection(ws: WebSocket, manager: SessionManager, log: Logger, clientKey: string, reader?: ReaderLink): void {
   let session: Session | null = null;
   const send = (msg: ServerMessage) => {
     if (ws.readyState === ws.OPEN) ws.send(encode(msg));
@@ -45,7 +46,8 @@ export function handleConnection(ws: WebSocket, manager: SessionManager, log: Lo
     let resumed = false;
     if (msg.resume) {
       s = manager.get(msg.resume.sessionId);
-      if (!s) {
+      if (!s || s.reader?.id !== reader?.id) {
+        // A session is rejoined only by the reader it belongs to (the cookie must name them).
         send({t: 'error', code: 'no-session', message: 'that session has ended; starting a new one'});
         return;
       }
@@ -55,7 +57,7 @@ export function handleConnection(ws: WebSocket, manager: SessionManager, log: Lo
       if (previous && previous !== ws) previous.close(4001, 'replaced by a newer connection');
     } else {
       try {
-        s = manager.create(clientKey);
+        s = manager.create(clientKey, reader);
       } catch (err) {
         if (!(err instanceof SessionLimitError)) throw err;
         send({t: 'error', code: 'session-limit', message: err.message});

@@ -2,6 +2,8 @@ import type {LabConfig} from '../config';
 import type {Engine} from '../engine';
 import type {LessonContexts} from '../lessons/context';
 import type {Logger} from '../log';
+import type {ReaderLink} from '../readers/link';
+import type {ReaderServices} from '../readers/services';
 import {Session} from './session';
 
 /** Output held or unacknowledged beyond a command's output cap plus this many windows ends a session. */
@@ -19,6 +21,8 @@ export interface ManagerDeps {
   config: LabConfig;
   contexts: LessonContexts;
   log: Logger;
+  /** Readers (server/src/readers); sessions of a reader share their images and logins. */
+  readers?: ReaderServices;
 }
 
 /**
@@ -32,7 +36,17 @@ export class SessionManager {
   #engineUp = true;
   #health: NodeJS.Timeout | null = null;
 
-  constructor(private readonly deps: ManagerDeps) {}
+  constructor(private readonly deps: ManagerDeps) {
+    // A reader's disk use or password changed: their pages hear of it; a removed reader's sessions end.
+    deps.readers?.onChange((reader) => {
+      const gone = !deps.readers!.store.byId(reader.id);
+      for (const s of this.#sessions.values()) {
+        if (s.reader?.id !== reader.id) continue;
+        if (gone) void this.close(s, 'your lab name was removed');
+        else s.engineChanged();
+      }
+    });
+  }
 
   get size(): number {
     return this.#sessions.size;
@@ -43,7 +57,7 @@ export class SessionManager {
   }
 
   /** A new session for a page at `clientKey` (its address); throws SessionLimitError when the limits say no. */
-  create(clientKey: string): Session {
+  create(clientKey: string, reader?: ReaderLink): Session {
     const {sessions, sessionsPerClient} = this.deps.config.limits;
     if (this.#sessions.size >= sessions) {
       throw new SessionLimitError(`the lab is full (${sessions} sessions): try again in a few minutes`);
@@ -54,7 +68,7 @@ export class SessionManager {
       const detached = fromClient.filter((s) => this.#expiry.has(s)).sort((a, b) => a.lastActivity - b.lastActivity)[0];
       if (detached) {
         void this.close(detached, 'replaced by a newer session from the same client');
-        return this.create(clientKey);
+        return this.create(clientKey, reader);
       }
       throw new SessionLimitError(
         `too many terminals open from your address (at most ${sessionsPerClient}): close some tabs first`,
@@ -63,7 +77,9 @@ export class SessionManager {
     const session = new Session(
       {...this.deps, engineUp: () => this.#engineUp, ownerActive: (id) => this.#ownerActive(id)},
       clientKey,
+      reader,
     );
+    reader?.attach();
     this.#sessions.set(session.id, session);
     // A client that never acknowledges output (or floods input) ends its own session.
     const {unackedBytes, outputBytesPerCommand} = this.deps.config.limits;
@@ -76,6 +92,7 @@ export class SessionManager {
   }
 
   #ownerActive(ownerId: string): boolean {
+    if (this.deps.readers?.store.byId(ownerId)) return true; // a reader's images are theirs while the reader exists
     for (const s of this.#sessions.values()) {
       if (s.state.ownerId === ownerId) return !this.#expiry.has(s);
     }
@@ -105,6 +122,7 @@ export class SessionManager {
     this.attached(session);
     if (!this.#sessions.delete(session.id)) return;
     await session.close(reason);
+    session.reader?.detach();
     session.log.info({event: 'session-end', reason, sessions: this.#sessions.size}, 'session ended');
   }
 

@@ -9,6 +9,7 @@ import type {LabConfig} from '../config';
 import type {Engine, RegistryAuth} from '../engine';
 import type {LessonContexts} from '../lessons/context';
 import type {Logger} from '../log';
+import type {ReaderLink} from '../readers/link';
 import {LineEditor, type EditorEvent} from '../terminal/line-editor';
 import {bold, cyan, dim, errorLine, yellow} from '../terminal/style';
 import {OutputChannel} from './output';
@@ -58,12 +59,7 @@ const BANNER =
 export class Session {
   /** Secret: whoever holds it can rejoin the session. Never logged, never put in engine labels. */
   readonly id = randomBytes(24).toString('base64url');
-  readonly state: SessionState = {
-    ownerId: randomBytes(8).toString('hex'),
-    logins: new Map<string, RegistryAuth>(),
-    currentContext: null,
-    dockerfiles: new Map<string, string>(),
-  };
+  readonly state: SessionState;
   readonly output: OutputChannel;
   readonly log: Logger;
   lastActivity = Date.now();
@@ -81,7 +77,15 @@ export class Session {
     private readonly deps: SessionDeps,
     /** The page's client address, for the per-client session limit. */
     readonly clientKey = 'local',
+    /** The reader this session belongs to: images and logins are the reader's, not the session's. */
+    readonly reader?: ReaderLink,
   ) {
+    this.state = {
+      ownerId: reader?.id ?? randomBytes(8).toString('hex'),
+      logins: reader?.logins ?? new Map<string, RegistryAuth>(),
+      currentContext: null,
+      dockerfiles: new Map<string, string>(),
+    };
     this.output = new OutputChannel(deps.config.limits.unackedBytes);
     this.log = deps.log.child({session: this.state.ownerId});
     this.#editor = new LineEditor({cols: this.cols});
@@ -122,6 +126,7 @@ export class Session {
       builder: this.deps.config.builder,
       running: this.#running?.line ?? null,
       context: this.state.currentContext,
+      reader: this.reader ? {name: this.reader.name, disk: this.reader.disk()} : null,
     };
   }
 
@@ -152,6 +157,7 @@ export class Session {
   input(data: string): void {
     if (this.#closed) return;
     this.lastActivity = Date.now();
+    this.reader?.touch();
     this.#idleWarned = false;
     const {output, events} = this.#editor.feed(data);
     this.output.write(output);
@@ -166,6 +172,7 @@ export class Session {
   run(command: string, blockId: string, context?: {context: string; dockerfile: string}): boolean {
     if (this.#closed) return false;
     this.lastActivity = Date.now();
+    this.reader?.touch();
     if (Session.refuseRun(command)) return false;
     if (this.#running || this.#lineWaiter || !this.#editor.reading) return false;
     if (context) this.setContext(context.context, context.dockerfile);
@@ -265,6 +272,9 @@ export class Session {
     } else if (!parsed.ok) {
       this.output.write(errorLine(parsed.message));
       exitCode = parsed.exitCode;
+    } else if (parsed.command.kind === 'build' && this.reader?.refuseBuild()) {
+      this.output.write(errorLine(this.reader.refuseBuild()!));
+      exitCode = 1;
     } else {
       const env = this.#commandEnv(abort.signal);
       try {
@@ -283,6 +293,7 @@ export class Session {
     }
     // Every byte of the command's output is sent before its end frame (some may wait for acks).
     await this.output.sent();
+    if (this.reader && parsed.ok && ['build', 'tag', 'rmi'].includes(parsed.command.kind)) await this.reader.recount().catch(() => {});
     this.#running = null;
     finish();
     if (this.#closed) return;
@@ -393,10 +404,12 @@ export class Session {
       await running.done;
     }
     this.#lineWaiter?.(null);
-    this.state.logins.clear();
     this.state.dockerfiles.clear();
     this.#events?.ended(reason);
     this.#events = null;
+    // A reader's logins and images outlive the session (until logout, or the reader's idle limit).
+    if (this.reader) return;
+    this.state.logins.clear();
     try {
       const removed = await removeOwnedImages(this.deps.engine, this.state.ownerId);
       if (removed) this.log.info({event: 'session-images-removed', removed}, 'removed the session\'s images');

@@ -1,14 +1,15 @@
 /**
  * scripts/lab-engine.sh: the engine it yields builds a tiny image, the
- * registry accepts its push (with the lab's htpasswd user) and lists it, and
+ * registry accepts its push (with the lab's demo account) and lists it, and
  * a second `up` is fast. Uses the real docker CLI: this checks the script's
  * engine and registry, not the lab's own terminal.
  */
-import {execFileSync} from 'node:child_process';
+import {execFile, execFileSync} from 'node:child_process';
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
-import {afterAll, expect, it} from 'vitest';
+import {afterAll, beforeAll, expect, it} from 'vitest';
+import {startTestLab, type TestLab} from './harness';
 import {labEnv, registryGet, ROOT, uniqueName} from './lab-env';
 
 const script = path.join(ROOT, 'scripts/lab-engine.sh');
@@ -22,7 +23,27 @@ const docker = (args: string[], input?: string) =>
     stdio: ['pipe', 'pipe', 'pipe'],
   });
 
-afterAll(() => rmSync(dockerConfig, {recursive: true, force: true}));
+/** The same, without blocking: the registry's token service (a lab server) runs in this process. */
+const dockerAsync = (args: string[], input?: string) =>
+  new Promise<string>((resolve, reject) => {
+    const child = execFile(
+      'docker',
+      args,
+      {env: {...process.env, DOCKER_HOST: env.DOCKER_HOST, DOCKER_CONFIG: dockerConfig, DOCKER_BUILDKIT: '0'}, encoding: 'utf8'},
+      (err, stdout, stderr) => (err ? reject(new Error(`${stdout}${stderr}`)) : resolve(stdout)),
+    );
+    child.stdin?.end(input ?? '');
+  });
+
+// With token authentication the registry asks a lab server for tokens.
+let lab: TestLab | undefined;
+beforeAll(async () => {
+  if (env.LAB_TOKEN_KEY) lab = await startTestLab();
+});
+afterAll(async () => {
+  rmSync(dockerConfig, {recursive: true, force: true});
+  await lab?.close();
+});
 
 it('a second `up` finds everything running and returns quickly', () => {
   const started = performance.now();
@@ -41,9 +62,9 @@ it('the engine builds a tiny image and the registry accepts its push and lists i
   try {
     writeFileSync(path.join(ctx, 'Dockerfile'), 'FROM busybox\nRUN echo tiny > /tiny\n');
     docker(['build', '-q', '-t', `${registry}/${repo}:1`, ctx]);
-    expect(() => docker(['push', `${registry}/${repo}:1`])).toThrow(/no basic auth credentials|unauthorized|authentication required/);
-    docker(['login', '-u', env.LAB_REGISTRY_USER ?? 'student', '--password-stdin', registry], env.LAB_REGISTRY_PASSWORD ?? 'docker-lab');
-    docker(['push', `${registry}/${repo}:1`]);
+    await expect(dockerAsync(['push', `${registry}/${repo}:1`])).rejects.toThrow(/no basic auth credentials|unauthorized|authentication required|denied/);
+    await dockerAsync(['login', '-u', env.LAB_REGISTRY_USER ?? 'student', '--password-stdin', registry], env.LAB_REGISTRY_PASSWORD ?? 'docker-lab');
+    await dockerAsync(['push', `${registry}/${repo}:1`]);
     const catalog = (await (await registryGet('/v2/_catalog?n=1000')).json()) as {repositories: string[]};
     expect(catalog.repositories).toContain(repo);
   } finally {

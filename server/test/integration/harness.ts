@@ -7,7 +7,7 @@ import path from 'node:path';
 import {Writable} from 'node:stream';
 import WebSocket from 'ws';
 import {startLab, type RunningLab} from '../../src/app';
-import {labEnv, ROOT} from './lab-env';
+import {labEnv, ROOT, TOKEN_KEYS} from './lab-env';
 import {loadConfig, type LabConfig} from '../../src/config';
 import {createLogger} from '../../src/log';
 import {
@@ -41,6 +41,8 @@ export async function startTestLab(env: Record<string, string> = {}): Promise<Te
       LAB_LESSONS_DIR: path.join(ROOT, 'server/test/fixtures/lessons'),
       // Several test labs share the engine, one after another within a file: none may wipe another's images.
       LAB_CLEAN_ON_START: 'false',
+      ...Object.fromEntries(TOKEN_KEYS.filter((k) => e[k]).map((k) => [k, e[k]!])),
+      ...(e.LAB_REGISTRY_USER ? {LAB_REGISTRY_USER: e.LAB_REGISTRY_USER, LAB_REGISTRY_PASSWORD: e.LAB_REGISTRY_PASSWORD ?? ''} : {}),
       ...env,
     },
     ROOT,
@@ -54,8 +56,27 @@ export async function startTestLab(env: Record<string, string> = {}): Promise<Te
   });
   const log = createLogger({level: 'debug', destination});
   const lab = await startLab(config, log);
-  return {lab, config, logs, url: `ws://127.0.0.1:${lab.port}${WS_PATH}`, close: () => lab.close()};
+  const made = new Set<string>();
+  createdReaders.set(lab, made);
+  return {
+    lab,
+    config,
+    logs,
+    url: `ws://127.0.0.1:${lab.port}${WS_PATH}`,
+    close: async () => {
+      // Readers' images outlive their sessions: remove the test's readers (images, repositories) so
+      // nothing stays behind in the shared engine.
+      for (const name of made) {
+        const r = lab.readers.store.get(name);
+        if (r) await lab.readers.remove(r, 'test over').catch(() => undefined);
+      }
+      await lab.close();
+    },
+  };
 }
+
+/** Readers each test lab made through createReader, removed when it closes. */
+const createdReaders = new WeakMap<RunningLab, Set<string>>();
 
 /** Strip ANSI escape sequences (colours, cursor moves) from terminal text. */
 export function plain(s: string): string {
@@ -104,9 +125,11 @@ export class TestClient {
       cols?: number;
       /** Carry on from this client's terminal (after a dropped connection). */
       continueFrom?: TestClient;
+      /** Cookie header (the reader cookie a browser would send). */
+      cookie?: string;
     } = {},
   ): Promise<TestClient> {
-    const ws = new WebSocket(url, opts.origin ? {origin: opts.origin} : {});
+    const ws = new WebSocket(url, {...(opts.origin ? {origin: opts.origin} : {}), ...(opts.cookie ? {headers: {cookie: opts.cookie}} : {})});
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('error', reject);
@@ -203,3 +226,30 @@ export class TestClient {
 }
 
 export {labEnv, registryGet, ROOT, uniqueName} from './lab-env';
+
+/** A reader made as a page makes one (POST /companion/reader from the lab's own origin). */
+export interface TestReader {
+  name: string;
+  password: string;
+  /** `lab_reader=…`: what the browser sends back. */
+  cookie: string;
+}
+
+export async function createReader(lab: TestLab, name: string): Promise<TestReader> {
+  const origin = `http://127.0.0.1:${lab.lab.port}`;
+  const res = await fetch(`${origin}/companion/reader`, {
+    method: 'POST',
+    headers: {'content-type': 'application/json', origin},
+    body: JSON.stringify({name}),
+  });
+  const body = (await res.json()) as {password?: string; error?: string};
+  if (res.status !== 201 || !body.password) throw new Error(`creating reader ${name}: HTTP ${res.status} ${body.error ?? ''}`);
+  createdReaders.get(lab.lab)?.add(name);
+  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
+  return {name, password: body.password, cookie};
+}
+
+/** A short unique lab name (2–30 characters). */
+export function uniqueReaderName(prefix: string): string {
+  return `${prefix}${Date.now().toString(36).slice(-5)}${Math.random().toString(36).slice(2, 6)}`;
+}

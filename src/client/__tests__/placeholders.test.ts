@@ -67,3 +67,12 @@ describe('shellCommandLine / buildCommand', () => {
     expect(buildCommand(undefined)).toBe('docker build .');
   });
 });
+
+describe('<username> and the reader\'s lab name', () => {
+  it('is the lab name on the lab registry, the Hub login on Docker Hub', () => {
+    const base = {labRegistry: 'localhost:5000', logins: {'localhost:5000': 'student', 'https://index.docker.io/v1/': 'hubber'}};
+    expect(resolvePlaceholders('<registry>/<username>/hello', {...base, registry: 'lab', readerName: 'alice'})).toBe('localhost:5000/alice/hello');
+    expect(resolvePlaceholders('<registry>/<username>/hello', {...base, registry: 'hub', readerName: 'alice'})).toBe('hubber/hello');
+    expect(resolvePlaceholders('<registry>/<username>/hello', {...base, registry: 'lab', readerName: null})).toBe('localhost:5000/student/hello');
+  });
+});

@@ -394,3 +394,27 @@ describe('splitUtf8', () => {
     expect(parts[0]).toBe('😀');
   });
 });
+
+describe('LabSessionClient: a Run waits for a lab name', () => {
+  it('holds the Run while the gate is closed, restarts as a new session, then asks to run again', () => {
+    const {client, sockets, last, online} = setup();
+    online();
+    let named = false;
+    client.setRunGate(() => named);
+    expect(client.run('b1', 'docker build .')).toBe(true);
+    expect(last().frames('run')).toHaveLength(0);
+    expect(client.getSnapshot().blocks.b1?.state).toBe('pending');
+    named = true;
+    client.restartSession('You are alice in this lab.');
+    expect(sockets).toHaveLength(2);
+    expect(sockets[0]!.closed).toBe(true);
+    last().open();
+    expect(last().frames('hello')[0]?.resume).toBeUndefined(); // a new session, not a resume
+    last().receive({t: 'hello', v: 1, resumed: false, lastSeq: 0, session: info({sessionId: 's2', reader: {name: 'alice', disk: {used: 0, limit: 1}}})});
+    expect(client.getSnapshot().session?.reader?.name).toBe('alice');
+    expect(client.getSnapshot().blocks.b1?.state).toBe('idle');
+    expect(client.getSnapshot().blocks.b1?.message).toMatch(/press Run again/);
+    expect(client.run('b1', 'docker build .')).toBe(true);
+    expect(last().frames('run')).toHaveLength(1);
+  });
+});

@@ -16,6 +16,7 @@ import {useEnsureConnected, useLab, useLabSession, useLabUi} from '@site/src/cli
 import {loggedInUser, type RegistryChoice} from '@site/src/client/placeholders';
 import type {ConnectionState} from '@site/src/client/session';
 import {MIN_DOCK_HEIGHT} from '@site/src/client/ui';
+import ReaderPanel from '@site/src/components/ReaderPanel';
 import type {TerminalController} from './xterm';
 import styles from './styles.module.css';
 
@@ -188,6 +189,8 @@ function Dock(): ReactNode {
           {dockOpen ? 'Collapse ▾' : 'Open terminal ▴'}
         </button>
       </div>
+      {/* readers: lab name, disk use, lab password (src/components/ReaderPanel) */}
+      <ReaderPanel />
       {dockActivated && (
         <div className={styles.body} hidden={!dockOpen}>
           <XtermView

@@ -1,11 +1,12 @@
 import type {Command} from '../cli/commands';
+import {checkDockerfile} from '../dockerfile/policy';
 import {streamBroken} from '../engine/errors';
 import {ContextError, formatBytes} from '../lessons/context';
 import {BuildOutput} from '../render/build';
 import {sendingContextLine} from '../render/classic';
 import {errorLine, red, yellow} from '../terminal/style';
 import {formatDuration, withDeadline} from './deadline';
-import {claimName, sessionLabels} from './ownership';
+import {claimName, readerImage, sessionLabels} from './ownership';
 import {pump} from './stream';
 import {EXIT_INTERRUPTED, type Handler} from './types';
 
@@ -55,6 +56,19 @@ export const build: Handler<Build> = async (cmd, env) => {
     }
   }
 
+  // Nothing reaches the engine before the Dockerfile passed the lab's policy (what it may name, fetch, expand).
+  const dockerfileText = pageText ?? (await env.contexts.readText(lesson, dockerfileName, config.limits.contextBytes)) ?? '';
+  const policy = await checkDockerfile(dockerfileText, {
+    buildArgs: cmd.buildArgs,
+    image: readerImage(env.engine, session.ownerId),
+    allowedSyntax: config.dockerfileSyntaxImages,
+    maxExpansionBytes: config.limits.expansionBytes,
+  });
+  if (!policy.ok) {
+    term.write(errorLine(`ERROR: ${policy.line ? `${dockerfileName} line ${policy.line}: ` : ''}${policy.message}`));
+    return 1;
+  }
+
   let packed;
   try {
     packed = await env.contexts.pack(lesson, {name: dockerfileName, text: pageText}, config.limits.contextBytes);
@@ -82,7 +96,8 @@ export const build: Handler<Build> = async (cmd, env) => {
       context: packed.stream,
       tags: cmd.tags,
       dockerfile: dockerfileName,
-      buildArgs: cmd.buildArgs,
+      // Cache mounts (RUN --mount=type=cache) are this reader's own: BuildKit prefixes their ids with this.
+      buildArgs: config.builder === 'buildkit' ? {...cmd.buildArgs, BUILDKIT_CACHE_MOUNT_NS: `lab-${session.ownerId}`} : cmd.buildArgs,
       noCache: cmd.noCache,
       pull: cmd.pull,
       target: cmd.target,

@@ -49,7 +49,7 @@ export interface ImageDetails {
   Id: string;
   RepoTags: string[];
   RepoDigests: string[];
-  Config?: {Labels?: Record<string, string> | null};
+  Config?: {Labels?: Record<string, string> | null; Env?: string[] | null};
 }
 
 /**

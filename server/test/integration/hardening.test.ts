@@ -80,7 +80,7 @@ describe('limits', () => {
     const small = await startTestLab({LAB_MAX_CONTEXT_BYTES: '16'});
     try {
       const client = await TestClient.connect(small.url);
-      const end = await client.run('docker build -t ctx-too-big .', {context: 'tiny', dockerfile: 'FROM busybox\n'});
+      const end = await client.run('docker build -t lab/ctx-too-big .', {context: 'tiny', dockerfile: 'FROM busybox\n'});
       expect(end.exitCode).not.toBe(0);
       expect(client.text).toMatch(/larger than the lab's limit of 16 B: nothing was sent to the engine/);
       expect(await small.lab.engine.inspectImage('ctx-too-big')).toBeNull();
@@ -94,7 +94,7 @@ describe('limits', () => {
     const capped = await startTestLab({LAB_MAX_OUTPUT_BYTES: '20000'});
     try {
       const client = await TestClient.connect(capped.url);
-      const end = await client.run('docker build --no-cache -t output-cap .', {
+      const end = await client.run('docker build --no-cache -t lab/output-cap .', {
         context: 'tiny',
         dockerfile: `FROM busybox\nRUN for i in $(seq 1 5000); do echo "noisy line $i"; done # ${Date.now()}\n`,
       });
@@ -189,7 +189,7 @@ describe('loud builds', () => {
     const classic = await startTestLab({LAB_BUILDER: 'classic'});
     try {
       const client = await TestClient.connect(classic.url);
-      const end = await client.run('docker build --no-cache -t loud-classic .', loud(), 120_000);
+      const end = await client.run('docker build --no-cache -t lab/loud-classic .', loud(), 120_000);
       expect(end.exitCode).toBe(0);
       // 20,000,000 / 58 = 344,827 whole lines and a partial one.
       expect(client.output.split(LINE).length - 1).toBe(344_828);
@@ -203,7 +203,7 @@ describe('loud builds', () => {
   // while and lose the logs of the next builds, which would make the tests after this one flaky.
   it.skipIf(!process.env.LAB_SLOW_TESTS)('a step printing 20 MB finishes with BuildKit (Docker 20.10 keeps such a stream open)', async () => {
     const client = await TestClient.connect(lab.url);
-    const end = await client.run('docker build --no-cache -t loud-buildkit .', loud(), 120_000);
+    const end = await client.run('docker build --no-cache -t lab/loud-buildkit .', loud(), 120_000);
     expect(end.exitCode, client.text.slice(-1000)).toBe(0);
     // The engine may never send the final "naming to" lines here; the image is there all the same.
     expect(await lab.lab.engine.inspectImage('loud-buildkit:latest')).not.toBeNull();
@@ -220,7 +220,7 @@ describe('ending sessions', () => {
     client.send({
       t: 'run',
       blockId: 'loud',
-      command: 'docker build --no-cache -t loud-unacked .',
+      command: 'docker build --no-cache -t lab/loud-unacked .',
       context: {context: 'tiny', dockerfile: `FROM busybox\nRUN for i in $(seq 1 200000); do echo "loud line $i"; done # ${Date.now()}\n`},
     });
     await client.waitForText(/loud line 1\b/);
@@ -240,7 +240,7 @@ describe('reconnect without loss', () => {
     first.send({
       t: 'run',
       blockId: 'numbered',
-      command: 'docker build --no-cache -t reconnect-check .',
+      command: 'docker build --no-cache -t lab/reconnect-check .',
       context: {
         context: 'tiny',
         dockerfile: `FROM busybox\nRUN for i in $(seq 1 ${lines}); do echo "n=$i"; [ $((i % 300)) = 0 ] && sleep 0.2; done; echo finished # ${Date.now()}\n`,

@@ -10,6 +10,7 @@ import type {LabConfig} from '../config';
 import type {Logger} from '../log';
 import {handleConnection} from '../session/connection';
 import type {SessionManager} from '../session/manager';
+import {inlineScriptHashes, securityHeaders, setHeaders} from './headers';
 import {isLoopbackHost, isOriginAllowed} from './origin';
 
 const TOKEN_COOKIE = 'lab_token';
@@ -34,6 +35,8 @@ export function createLabServer(config: LabConfig, manager: SessionManager, log:
     : null;
   const notFoundPage = path.join(config.siteDir, '404.html');
 
+  const headers = securityHeaders({scriptHashes: inlineScriptHashes(config.siteDir), allowedOrigins: config.allowedOrigins});
+
   const tokenOk = (req: IncomingMessage, url: URL): boolean => {
     if (!config.accessToken) return true;
     const given = url.searchParams.get('token') ?? readCookie(req, TOKEN_COOKIE) ?? '';
@@ -43,7 +46,14 @@ export function createLabServer(config: LabConfig, manager: SessionManager, log:
   };
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? '/', 'http://lab.invalid');
+    setHeaders(res, headers);
+    const url = readRequest(req);
+    if (!url) {
+      // A URL or a cookie the server cannot read: say so and close, never leave the socket hanging.
+      res.writeHead(400, {'content-type': 'text/plain; charset=utf-8', connection: 'close'});
+      res.end('Bad Request\n');
+      return;
+    }
     if (!tokenOk(req, url)) {
       res.writeHead(401, {'content-type': 'text/plain; charset=utf-8'});
       res.end('Docker Lab: open this address with ?token=<access token> (ask whoever runs the lab).\n');
@@ -83,11 +93,12 @@ export function createLabServer(config: LabConfig, manager: SessionManager, log:
   });
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const url = new URL(req.url ?? '/', 'http://lab.invalid');
     const refuse = (code: number, text: string) => {
       log.warn({event: 'ws-refused', code, reason: text, origin: req.headers.origin}, 'websocket refused');
       socket.end(`HTTP/1.1 ${code} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${text}\n`);
     };
+    const url = readRequest(req);
+    if (!url) return refuse(400, 'Bad Request');
     if (url.pathname !== WS_PATH) return refuse(404, 'Not Found');
     if (!isOriginAllowed(req.headers.origin, req.headers.host, config.allowedOrigins)) {
       return refuse(403, 'Forbidden origin');
@@ -119,4 +130,15 @@ function readCookie(req: IncomingMessage, name: string): string | undefined {
     if (k === name) return decodeURIComponent(v.join('='));
   }
   return undefined;
+}
+
+/** The request's URL, or null when the URL or the lab's cookie cannot be read (the request gets 400). */
+function readRequest(req: IncomingMessage): URL | null {
+  try {
+    const url = new URL(req.url ?? '/', 'http://lab.invalid');
+    readCookie(req, TOKEN_COOKIE);
+    return url;
+  } catch {
+    return null;
+  }
 }

@@ -273,7 +273,7 @@ make_debian() {
 
 write_env() {
   mkdir -p "$STATE"
-  cat >"$ENV_FILE" <<EOF
+  install -m 600 /dev/null "$ENV_FILE" && cat >"$ENV_FILE" <<EOF
 DOCKER_HOST=$ENGINE_HOST
 LAB_ENGINE_KIND=$ENGINE_KIND
 LAB_REGISTRY=$REGISTRY_ADDR

@@ -7,6 +7,7 @@ import {sendingContextLine} from '../render/classic';
 import {errorLine, red, yellow} from '../terminal/style';
 import {formatDuration, withDeadline} from './deadline';
 import {claimName, readerImage, sessionLabels} from './ownership';
+import {hostPaths, redactingTerminal} from './redact';
 import {pump} from './stream';
 import {EXIT_INTERRUPTED, type Handler} from './types';
 
@@ -23,7 +24,9 @@ const QUIET_AFTER_IMAGE_MS = 3000;
  * (BuildKit's plain progress, or the classic builder's steps).
  */
 export const build: Handler<Build> = async (cmd, env) => {
-  const {term, session, config} = env;
+  const {session, config} = env;
+  // Engine messages can quote folders of the engine's state on the host: the reader sees a placeholder.
+  const term = redactingTerminal(env.term, await hostPaths(env.engine));
   if (cmd.context !== '.' && cmd.context !== './') {
     term.write(
       errorLine(

@@ -4,6 +4,7 @@
  * mounts are per reader; the daemon fetches nothing from the host for a
  * reader; nested ARG/ENV expansion is refused before the engine sees it.
  */
+import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {labEnv, startTestLab, TestClient, uniqueName, type TestLab} from './harness';
 
@@ -200,5 +201,21 @@ describe('issue 10: nested ARG/ENV expansion', () => {
     const {code, out} = await build(a, `FROM busybox\nARG A\nENV B=${'$A'.repeat(25)}\n`, `--build-arg A=${'y'.repeat(3000)}`);
     expect(code).not.toBe(0);
     expect(out).toMatch(/line 3\b/);
+  });
+});
+
+describe('10. build errors do not show host paths', () => {
+  it('a runc mount error names no folder of the engine\'s state on the host', async () => {
+    const info = (await import('node:child_process')).execFileSync('docker', ['info', '--format', '{{.DockerRootDir}}'], {
+      env: {...process.env, DOCKER_HOST: env.DOCKER_HOST},
+      encoding: 'utf8',
+    });
+    const root = info.trim();
+    expect(root).toMatch(/^\//);
+    const {code, out} = await build(a, 'FROM busybox\nRUN --mount=type=bind,from=busybox,source=/bin/sh,target=/proc/x true\n');
+    expect(code).not.toBe(0);
+    expect(out).toMatch(/cannot be mounted because it is inside \/proc/);
+    expect(out).not.toContain(root);
+    expect(out).not.toContain(path.dirname(root) + '/');
   });
 });

@@ -10,6 +10,7 @@ import type {LabConfig} from '../config';
 import type {Logger} from '../log';
 import {handleConnection} from '../session/connection';
 import type {SessionManager} from '../session/manager';
+import {clientKey} from './client-key';
 import {inlineScriptHashes, securityHeaders, setHeaders} from './headers';
 import {isLoopbackHost, isOriginAllowed} from './origin';
 
@@ -105,8 +106,8 @@ export function createLabServer(config: LabConfig, manager: SessionManager, log:
     }
     if (!config.accessToken && !isLoopbackHost(req.headers.host)) return refuse(403, 'Forbidden host');
     if (!tokenOk(req, url)) return refuse(401, 'Unauthorized');
-    const clientKey = req.socket.remoteAddress ?? 'unknown';
-    wss.handleUpgrade(req, socket, head, (ws) => handleConnection(ws, manager, log, clientKey));
+    const key = clientKey(req.socket.remoteAddress);
+    wss.handleUpgrade(req, socket, head, (ws) => handleConnection(ws, manager, log, key));
   });
 
   return {

@@ -104,9 +104,11 @@ export class TestClient {
       cols?: number;
       /** Carry on from this client's terminal (after a dropped connection). */
       continueFrom?: TestClient;
+      /** Connect from this local address (e.g. another 127.x.y.z). */
+      localAddress?: string;
     } = {},
   ): Promise<TestClient> {
-    const ws = new WebSocket(url, opts.origin ? {origin: opts.origin} : {});
+    const ws = new WebSocket(url, {...(opts.origin ? {origin: opts.origin} : {}), ...(opts.localAddress ? {localAddress: opts.localAddress} : {})});
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('error', reject);

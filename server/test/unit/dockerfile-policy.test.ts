@@ -155,7 +155,10 @@ describe('expansion', () => {
     expect(await check(`ARG A\nFROM busybox\nARG A\nENV B=${'$A'.repeat(25)}`, {buildArgs: {A: 'y'.repeat(3000)}})).toMatchObject({ok: false, line: 4});
     expect(await check(`FROM busybox\nARG A=${'z'.repeat(3000)}\nLABEL x=${'$A'.repeat(25)}`)).toMatchObject({ok: false, line: 3});
     expect(await check(`FROM busybox AS s\nENV A=${'z'.repeat(3000)}\nFROM s\nENV B=${'$A'.repeat(25)}`)).toMatchObject({ok: false, line: 4});
-    expect(await check(`FROM busybox\nENV P=${'$PATH'.repeat(6000)}`)).toMatchObject({ok: false, line: 2});
+    expect(await check(`FROM busybox\nENV P=${'$PATH'.repeat(1000)}\nENV Q=$P$P$P$P$P$P`)).toMatchObject({ok: false, line: 3});
+    // Larger than any lesson's Dockerfile: refused before it is parsed.
+    expect(await check(`FROM busybox\nRUN ${'x'.repeat(9000)}`)).toMatchObject({ok: false, line: 0});
+    expect(await check(`FROM busybox\n${'RUN true\n'.repeat(200)}`)).toMatchObject({ok: false, line: 0});
     // RUN is expanded by the step's shell, not the builder; ordinary Dockerfiles pass.
     expect((await check('FROM busybox\nENV PATH=/x:$PATH\nRUN echo $PATH $PATH')).ok).toBe(true);
   });

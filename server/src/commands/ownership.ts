@@ -1,6 +1,6 @@
 import {DOCKER_HUB_DOMAIN, parseReference, repository} from '../cli/reference';
 import type {ImageFacts} from '../dockerfile/policy';
-import type {Engine} from '../engine';
+import {EngineError, type Engine} from '../engine';
 import type {SessionState} from './types';
 
 /** Label every image a session builds carries: the session's public id. */
@@ -59,8 +59,9 @@ export function readerImage(engine: Engine, ownerId: string): (ref: string) => P
       const label = image.Config?.Labels?.[OWNER_LABEL];
       if (label && label !== ownerId) return null;
       return {env: image.Config?.Env ?? []};
-    } catch {
-      return null; // not a valid reference, or the engine failed: refuse
+    } catch (err) {
+      if (err instanceof EngineError && err.unreachable) throw err; // "Cannot connect to the Docker daemon…"
+      return null; // not a valid reference: refuse
     }
   };
 }

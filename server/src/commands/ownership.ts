@@ -83,8 +83,9 @@ export function reservedName(name: string): string {
  * May this session put the name `name` on an image (build -t, tag)? Not
  * docker.io/library/* (a name without a user part: Docker Hub's official
  * images, which other readers' FROM lines mean), not a base image's
- * repository, and not a name another reader's session holds (attached or in
- * its reconnect grace). The refusal is the same in each case. Returns it, or null.
+ * repository, and not a name another reader's open session holds (a page
+ * that went away leaves its names free, as a reload makes a new session).
+ * The refusal is the same in each case. Returns it, or null.
  */
 export async function claimName(
   engine: Engine,

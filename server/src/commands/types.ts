@@ -37,7 +37,7 @@ export interface CommandEnv {
   contexts: LessonContexts;
   session: SessionState;
   log: Logger;
-  /** Whether the session with this public id is alive (attached or in its grace period): its names are its own. */
+  /** Whether the session with this public id is alive with a page attached (for name collisions). */
   ownerActive: (ownerId: string) => boolean;
 }
 

@@ -83,7 +83,7 @@ export class SessionManager {
 
   #ownerActive(ownerId: string): boolean {
     for (const s of this.#sessions.values()) {
-      if (s.state.ownerId === ownerId) return true; // attached, or detached within its grace period
+      if (s.state.ownerId === ownerId) return !this.#expiry.has(s);
     }
     return false;
   }

@@ -113,7 +113,7 @@ describe('2. names', () => {
     const built = await build(a, 'FROM busybox\n', `-t ${secretImage}`);
     expect(built.code).not.toBe(0);
     expect(built.out).not.toMatch(/another reader/);
-    // B's image keeps its name.
+    // B's image keeps its name (B's page is open).
     const label = (await lab.lab.engine.inspectImage(secretImage))?.Config?.Labels?.['org.dockerlab.session'];
     expect(label).toBeTruthy();
     const mark = a.output.length;

@@ -475,6 +475,7 @@ make_debian() {
 
 write_env() {
   mkdir -p "$STATE"
+  install -m 600 /dev/null "$ENV_FILE"
   {
     echo "DOCKER_HOST=$ENGINE_HOST"
     echo "LAB_ENGINE_KIND=$ENGINE_KIND"

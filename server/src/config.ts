@@ -22,6 +22,8 @@ export interface LabConfig {
   builder: 'buildkit' | 'classic';
   /** Remove images left by sessions of an earlier run when the server starts (one server per engine). */
   cleanOnStart: boolean;
+  /** Images a reader's Dockerfile may name in `# syntax=` (exact references); none by default. */
+  dockerfileSyntaxImages: string[];
   limits: LabLimits;
   /** Readers, the registry's token service, the admin API (server/src/readers/config.ts). */
   readers: ReadersConfig;
@@ -34,6 +36,8 @@ export interface LabLimits {
   outputBytesPerCommand: number;
   /** Output the page has not acknowledged before the server stops reading the engine, bytes. */
   unackedBytes: number;
+  /** Longest value an ARG/ENV of a reader's Dockerfile may expand to, bytes. */
+  expansionBytes: number;
   /** Wall-clock limit of a build, ms. */
   buildMs: number;
   /** Wall-clock limit of a push, ms. */
@@ -114,10 +118,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     labRegistry: env.LAB_REGISTRY || 'localhost:5000',
     builder,
     cleanOnStart: (env.LAB_CLEAN_ON_START ?? 'true') !== 'false',
+    dockerfileSyntaxImages: (env.LAB_DOCKERFILE_SYNTAX_IMAGES || '').split(',').map((s) => s.trim()).filter(Boolean),
     limits: {
       contextBytes: int(env, 'LAB_MAX_CONTEXT_BYTES', 50 * MB, 1),
       outputBytesPerCommand: int(env, 'LAB_MAX_OUTPUT_BYTES', 64 * MB, 1024),
       unackedBytes: int(env, 'LAB_UNACKED_BYTES', 2 * MB, 64 * 1024),
+      expansionBytes: int(env, 'LAB_MAX_EXPANSION_BYTES', 64 * 1024, 1024),
       buildMs: int(env, 'LAB_BUILD_TIMEOUT_MS', 30 * 60_000, 1000),
       pushMs: int(env, 'LAB_PUSH_TIMEOUT_MS', 30 * 60_000, 1000),
       detachedSessionMs: int(env, 'LAB_SESSION_GRACE_MS', 2 * 60_000, 0),

@@ -1,5 +1,6 @@
 import type {Command} from '../cli/commands';
 import {checkDiskWatermark} from '../engine/disk';
+import {checkDockerfile} from '../dockerfile/policy';
 import {streamBroken} from '../engine/errors';
 import {ContextError, formatBytes} from '../lessons/context';
 import type {Engine} from '../engine';
@@ -8,7 +9,8 @@ import type {PlainFlavor} from '../render/buildkit-printer';
 import {sendingContextLine} from '../render/classic';
 import {errorLine, red, yellow} from '../terminal/style';
 import {formatDuration, withDeadline} from './deadline';
-import {claimName, sessionLabels} from './ownership';
+import {claimName, readerImage, sessionLabels} from './ownership';
+import {hostPaths, redactingTerminal} from './redact';
 import {pump} from './stream';
 import {EXIT_INTERRUPTED, type Handler} from './types';
 
@@ -34,7 +36,9 @@ const QUIET_AFTER_IMAGE_MS = 3000;
  * (BuildKit's plain progress, or the classic builder's steps).
  */
 export const build: Handler<Build> = async (cmd, env) => {
-  const {term, session, config} = env;
+  const {session, config} = env;
+  // Engine messages can quote folders of the engine's state on the host: the reader sees a placeholder.
+  const term = redactingTerminal(env.term, await hostPaths(env.engine));
   if (cmd.context !== '.' && cmd.context !== './') {
     term.write(
       errorLine(
@@ -65,6 +69,19 @@ export const build: Handler<Build> = async (cmd, env) => {
       term.write(errorLine(refusal));
       return 1;
     }
+  }
+
+  // Nothing reaches the engine before the Dockerfile passed the lab's policy (what it may name, fetch, expand).
+  const dockerfileText = pageText ?? (await env.contexts.readText(lesson, dockerfileName, config.limits.contextBytes)) ?? '';
+  const policy = await checkDockerfile(dockerfileText, {
+    buildArgs: cmd.buildArgs,
+    image: readerImage(env.engine, session.ownerId),
+    allowedSyntax: config.dockerfileSyntaxImages,
+    maxExpansionBytes: config.limits.expansionBytes,
+  });
+  if (!policy.ok) {
+    term.write(errorLine(`ERROR: ${policy.line ? `${dockerfileName} line ${policy.line}: ` : ''}${policy.message}`));
+    return 1;
   }
 
   const noRoom = await checkDiskWatermark(env.engine, config.limits.minFreeDiskBytes);
@@ -106,7 +123,8 @@ export const build: Handler<Build> = async (cmd, env) => {
       context: packed.stream,
       tags: cmd.tags,
       dockerfile: dockerfileName,
-      buildArgs: cmd.buildArgs,
+      // Cache mounts (RUN --mount=type=cache) are this reader's own: BuildKit prefixes their ids with this.
+      buildArgs: config.builder === 'buildkit' ? {...cmd.buildArgs, BUILDKIT_CACHE_MOUNT_NS: `lab-${session.ownerId}`} : cmd.buildArgs,
       noCache: cmd.noCache,
       pull: cmd.pull,
       target: cmd.target,

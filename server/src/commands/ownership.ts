@@ -1,4 +1,6 @@
-import type {Engine} from '../engine';
+import {DOCKER_HUB_DOMAIN, parseReference, repository} from '../cli/reference';
+import type {ImageFacts} from '../dockerfile/policy';
+import {EngineError, type Engine} from '../engine';
 import type {SessionState} from './types';
 
 /** Label every image a session builds carries: the session's public id. */
@@ -46,15 +48,46 @@ export async function ownerOf(engine: Engine, name: string, ownerId: string): Pr
   return label === ownerId ? {owner: 'mine'} : {owner: 'other', ownerId: label};
 }
 
+/**
+ * What a reader's Dockerfile may build on: a lab base image or this session's
+ * own image (with its environment), else null. Missing and other readers'
+ * images look the same.
+ */
+export function readerImage(engine: Engine, ownerId: string): (ref: string) => Promise<ImageFacts | null> {
+  return async (ref) => {
+    try {
+      const image = await engine.inspectImage(ref);
+      if (!image) return null;
+      const label = image.Config?.Labels?.[OWNER_LABEL];
+      if (label && label !== ownerId) return null;
+      return {env: image.Config?.Env ?? []};
+    } catch (err) {
+      if (err instanceof EngineError && err.unreachable) throw err; // "Cannot connect to the Docker daemon…"
+      return null; // not a valid reference: refuse
+    }
+  };
+}
+
 /** The CLI's message for an image this session may not see. Another session's image looks like no image. */
 export function noSuchImage(name: string): string {
   return `Error response from daemon: No such image: ${name}`;
 }
 
+/** Why a name may not be claimed: one message whatever the reason, so a refusal tells nothing about other readers. */
+export function reservedName(name: string): string {
+  return (
+    `"${name}" is reserved on this lab (the lab's base images, Docker Hub's official names such as "alpine" or ` +
+    `"library/…", and names in use): choose a name of your own, such as <registry>/<your user name>/app`
+  );
+}
+
 /**
- * May this session put the name `name` on an image (build -t, tag)? Not a
- * base image's name (that would swap it under every reader), and not a name
- * another reader's open session uses. Returns the refusal, or null.
+ * May this session put the name `name` on an image (build -t, tag)? Not
+ * docker.io/library/* (a name without a user part: Docker Hub's official
+ * images, which other readers' FROM lines mean), not a base image's
+ * repository, and not a name another reader's open session holds (a page
+ * that went away leaves its names free, as a reload makes a new session).
+ * The refusal is the same in each case. Returns it, or null.
  */
 export async function claimName(
   engine: Engine,
@@ -62,10 +95,15 @@ export async function claimName(
   ownerId: string,
   ownerActive: (ownerId: string) => boolean,
 ): Promise<string | null> {
+  const parsed = parseReference(name);
+  if (!parsed.ok) return parsed.error;
+  const ref = parsed.ref;
+  if (ref.domain === DOCKER_HUB_DOMAIN && ref.path.startsWith('library/')) return reservedName(name);
   const {owner, ownerId: holder} = await ownerOf(engine, name, ownerId);
-  if (owner === 'lab') return `"${name}" is the name of one of the lab's base images: choose another name`;
-  if (owner === 'other' && holder && ownerActive(holder)) {
-    return `"${name}" is in use by another reader's session on this lab: choose another name (for example with your user name in it)`;
-  }
+  if (owner === 'lab') return reservedName(name);
+  if (owner === 'other' && holder && ownerActive(holder)) return reservedName(name);
+  // Another tag of a base image's repository is the base image's name too.
+  const sameRepository = await engine.listImages({reference: repository(ref)}).catch(() => []);
+  if (sameRepository.some((i) => !i.Labels?.[OWNER_LABEL])) return reservedName(name);
   return null;
 }

@@ -50,7 +50,7 @@ export interface ImageDetails {
   Id: string;
   RepoTags: string[];
   RepoDigests: string[];
-  Config?: {Labels?: Record<string, string> | null};
+  Config?: {Labels?: Record<string, string> | null; Env?: string[] | null};
 }
 
 /**
@@ -104,6 +104,17 @@ export class Engine {
   async info(): Promise<{DockerRootDir: string; ServerVersion: string}> {
     return this.#call((d) => d.info() as Promise<never>);
   }
+
+  /** The engine's data root on its host (`docker info`'s DockerRootDir), asked once. */
+  async rootDir(): Promise<string> {
+    this.#rootDir ??= this.#call((d) => d.info() as Promise<{DockerRootDir?: string}>).then((i) => i.DockerRootDir ?? '');
+    return this.#rootDir.catch((err) => {
+      this.#rootDir = undefined;
+      throw err;
+    });
+  }
+
+  #rootDir: Promise<string> | undefined;
 
   /** Start a build; resolves with the engine's JSON message stream once the engine accepted the request. */
   async build(req: BuildRequest): Promise<{stream: NodeJS.ReadableStream; buildId: string}> {

@@ -10,6 +10,8 @@ import type {LabConfig} from '../config';
 import type {Logger} from '../log';
 import {handleConnection} from '../session/connection';
 import type {SessionManager} from '../session/manager';
+import {clientKey} from './client-key';
+import {inlineScriptHashes, securityHeaders, setHeaders} from './headers';
 import {isLoopbackHost, isOriginAllowed} from './origin';
 import type {ReaderServices} from '../readers/services';
 
@@ -42,6 +44,8 @@ export function createLabServer(config: LabConfig, manager: SessionManager, log:
     : null;
   const notFoundPage = path.join(config.siteDir, '404.html');
 
+  const headers = securityHeaders({scriptHashes: inlineScriptHashes(config.siteDir), allowedOrigins: config.allowedOrigins});
+
   const tokenOk = (req: IncomingMessage, url: URL): boolean => {
     if (!config.accessToken) return true;
     const given = url.searchParams.get('token') ?? readCookie(req, TOKEN_COOKIE) ?? '';
@@ -50,9 +54,22 @@ export function createLabServer(config: LabConfig, manager: SessionManager, log:
     return a.length === b.length && timingSafeEqual(a, b);
   };
 
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => void handle(req, res));
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    handle(req, res).catch((err: unknown) => {
+      log.error({event: 'http-error', err: err instanceof Error ? err.message : String(err)}, 'request failed');
+      if (!res.headersSent) res.writeHead(500, {'content-type': 'text/plain; charset=utf-8', connection: 'close'});
+      res.end('Internal Server Error\n');
+    });
+  });
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? '/', 'http://lab.invalid');
+    setHeaders(res, headers);
+    const url = readRequest(req);
+    if (!url) {
+      // A URL or a cookie the server cannot read: say so and close, never leave the socket hanging.
+      res.writeHead(400, {'content-type': 'text/plain; charset=utf-8', connection: 'close'});
+      res.end('Bad Request\n');
+      return;
+    }
     if (url.pathname === STATUS_PATH && !tokenOk(req, url)) {
       // Liveness and readiness probes (Kubernetes, deploy/) carry no token: they learn only that it answers.
       res.writeHead(200, {'content-type': 'application/json', 'cache-control': 'no-store'});
@@ -99,24 +116,28 @@ export function createLabServer(config: LabConfig, manager: SessionManager, log:
   };
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const url = new URL(req.url ?? '/', 'http://lab.invalid');
     const refuse = (code: number, text: string) => {
       log.warn({event: 'ws-refused', code, reason: text, origin: req.headers.origin}, 'websocket refused');
       socket.end(`HTTP/1.1 ${code} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${text}\n`);
     };
+    const url = readRequest(req);
+    if (!url) return refuse(400, 'Bad Request');
     if (url.pathname !== WS_PATH) return refuse(404, 'Not Found');
     if (!isOriginAllowed(req.headers.origin, req.headers.host, config.allowedOrigins)) {
       return refuse(403, 'Forbidden origin');
     }
     if (!config.accessToken && !isLoopbackHost(req.headers.host)) return refuse(403, 'Forbidden host');
     if (!tokenOk(req, url)) return refuse(401, 'Unauthorized');
-    const clientKey = req.socket.remoteAddress ?? 'unknown';
+    const key = clientKey(req.socket.remoteAddress);
     void (async () => {
       const reader = await extra?.readers.fromCookie(req.headers.cookie);
       wss.handleUpgrade(req, socket, head, (ws) =>
-        handleConnection(ws, manager, log, clientKey, reader ? extra!.readers.link(reader) : undefined),
+        handleConnection(ws, manager, log, key, reader ? extra!.readers.link(reader) : undefined),
       );
-    })();
+    })().catch((err: unknown) => {
+      log.error({event: 'ws-error', err: err instanceof Error ? err.message : String(err)}, 'upgrade failed');
+      socket.destroy();
+    });
   });
 
   return {
@@ -140,4 +161,15 @@ function readCookie(req: IncomingMessage, name: string): string | undefined {
     if (k === name) return decodeURIComponent(v.join('='));
   }
   return undefined;
+}
+
+/** The request's URL, or null when the URL or the lab's cookie cannot be read (the request gets 400). */
+function readRequest(req: IncomingMessage): URL | null {
+  try {
+    const url = new URL(req.url ?? '/', 'http://lab.invalid');
+    readCookie(req, TOKEN_COOKIE);
+    return url;
+  } catch {
+    return null;
+  }
 }

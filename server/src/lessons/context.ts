@@ -48,6 +48,25 @@ export class LessonContexts {
     }
   }
 
+  /** The text of a lesson's own file (a Dockerfile named with -f), or null if there is none. */
+  async readText(name: string, file: string, limitBytes: number): Promise<string | null> {
+    if (!(await this.exists(name))) return null;
+    const rel = path.posix.normalize(file).replace(/^(\.\/)+/, '');
+    if (rel.startsWith('..') || path.posix.isAbsolute(rel)) return null;
+    try {
+      const handle = await fs.open(path.join(this.dir, name, rel), 'r');
+      try {
+        const buf = Buffer.alloc(Math.min(limitBytes, (await handle.stat()).size));
+        await handle.read(buf, 0, buf.length, 0);
+        return buf.toString('utf8');
+      } finally {
+        await handle.close();
+      }
+    } catch {
+      return null;
+    }
+  }
+
   /**
    * Pack lesson `name` with `dockerfile` as the file `dockerfileName` (the
    * folder's own file of that name, if any, is replaced). Throws ContextError

@@ -60,6 +60,12 @@ export class SessionManager {
   create(clientKey: string, reader?: ReaderLink): Session {
     const {sessions, sessionsPerClient} = this.deps.config.limits;
     if (this.#sessions.size >= sessions) {
+      // A page that went away does not hold a place in a full lab: the oldest such session makes room.
+      const detached = [...this.#expiry.keys()].sort((a, b) => a.lastActivity - b.lastActivity)[0];
+      if (detached) {
+        void this.close(detached, 'replaced: the lab was full');
+        return this.create(clientKey);
+      }
       throw new SessionLimitError(`the lab is full (${sessions} sessions): try again in a few minutes`);
     }
     const fromClient = [...this.#sessions.values()].filter((s) => s.clientKey === clientKey);

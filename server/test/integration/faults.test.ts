@@ -43,7 +43,7 @@ describe.skipIf(env.LAB_ENGINE_KIND !== 'private')('the engine goes away', () =>
     client.send({
       t: 'run',
       blockId: 'doomed',
-      command: `docker build --no-cache -t ${uniqueName('fault-engine')} .`,
+      command: `docker build --no-cache -t lab/${uniqueName('fault-engine')} .`,
       context: {context: 'tiny', dockerfile: `FROM busybox\nRUN echo waiting && sleep 40 # ${Date.now()}\n`},
     });
     await client.waitForText(/#\d+ [\d.]+ waiting/);
@@ -68,7 +68,7 @@ describe.skipIf(env.LAB_ENGINE_KIND !== 'private')('the engine goes away', () =>
     const containersAfter = (await lab.lab.engine.listContainers({all: true})).length;
     expect(containersAfter).toBeLessThanOrEqual(containersBefore);
     // And a build works again.
-    expect((await client.run(`docker build -t ${uniqueName('fault-after')} .`, {context: 'tiny', dockerfile: 'FROM busybox\n'})).exitCode).toBe(0);
+    expect((await client.run(`docker build -t lab/${uniqueName('fault-after')} .`, {context: 'tiny', dockerfile: 'FROM busybox\n'})).exitCode).toBe(0);
     client.close();
   });
 });
@@ -88,7 +88,7 @@ describe.skipIf(env.LAB_ENGINE_KIND !== 'private' || !limitFile)('build limits',
   it('every build step runs in the engine\'s build cgroup, and a step over its memory limit is stopped with a clear message', async () => {
     const client = await TestClient.connect(lab.url);
     let mark = client.output.length;
-    const placed = await client.run(`docker build --no-cache -t ${uniqueName('limit-where')} .`, {
+    const placed = await client.run(`docker build --no-cache -t lab/${uniqueName('limit-where')} .`, {
       context: 'tiny',
       dockerfile: `FROM busybox\nRUN cat /proc/self/cgroup # ${Date.now()}\n`,
     });
@@ -105,7 +105,7 @@ describe.skipIf(env.LAB_ENGINE_KIND !== 'private' || !limitFile)('build limits',
     try {
       mark = client.output.length;
       // awk doubles a string past 256 MB: far over the 64 MiB the step may use.
-      const end = await client.run(`docker build --no-cache -t ${uniqueName('limit-oom')} .`, {
+      const end = await client.run(`docker build --no-cache -t lab/${uniqueName('limit-oom')} .`, {
         context: 'tiny',
         dockerfile: `FROM busybox\nRUN awk 'BEGIN { s = "x"; while (length(s) < 300000000) s = s s; print length(s) }' # ${Date.now()}\n`,
       });

@@ -98,7 +98,7 @@ describe('limits', () => {
     const small = await startTestLab({LAB_MAX_CONTEXT_BYTES: '16'});
     try {
       const client = await TestClient.connect(small.url);
-      const end = await client.run('docker build -t ctx-too-big .', {context: 'tiny', dockerfile: 'FROM busybox\n'});
+      const end = await client.run('docker build -t lab/ctx-too-big .', {context: 'tiny', dockerfile: 'FROM busybox\n'});
       expect(end.exitCode).not.toBe(0);
       expect(client.text).toMatch(/larger than the lab's limit of 16 B: nothing was sent to the engine/);
       expect(await small.lab.engine.inspectImage('ctx-too-big')).toBeNull();
@@ -112,7 +112,7 @@ describe('limits', () => {
     const capped = await startTestLab({LAB_MAX_OUTPUT_BYTES: '20000'});
     try {
       const client = await TestClient.connect(capped.url);
-      const end = await client.run('docker build --no-cache -t output-cap .', {
+      const end = await client.run('docker build --no-cache -t lab/output-cap .', {
         context: 'tiny',
         dockerfile: `FROM busybox\nRUN for i in $(seq 1 5000); do echo "noisy line $i"; done # ${Date.now()}\n`,
       });
@@ -207,7 +207,7 @@ describe('loud builds', () => {
     const classic = await startTestLab({LAB_BUILDER: 'classic'});
     try {
       const client = await TestClient.connect(classic.url);
-      const end = await client.run('docker build --no-cache -t loud-classic .', loud(), 120_000);
+      const end = await client.run('docker build --no-cache -t lab/loud-classic .', loud(), 120_000);
       expect(end.exitCode).toBe(0);
       // 20,000,000 / 58 = 344,827 whole lines and a partial one.
       expect(client.output.split(LINE).length - 1).toBe(344_828);
@@ -225,7 +225,7 @@ describe('loud builds', () => {
     const lines = 312_500; // 64 bytes each: 20,000,000 bytes
     const client = await TestClient.connect(lab.url);
     const end = await client.run(
-      'docker build --no-cache -t loud-buildkit .',
+      'docker build --no-cache -t lab/loud-buildkit .',
       {
         context: 'tiny',
         dockerfile:
@@ -243,7 +243,7 @@ describe('loud builds', () => {
     const missing = [];
     for (let i = 1; i <= lines; i++) if (!seen[i]) missing.push(i);
     expect(missing.length, `missing lines, first: ${missing.slice(0, 5).join(', ')}`).toBe(0);
-    expect(await lab.lab.engine.inspectImage('loud-buildkit:latest')).not.toBeNull();
+    expect(await lab.lab.engine.inspectImage('lab/loud-buildkit:latest')).not.toBeNull();
     client.close();
   });
 });
@@ -257,7 +257,7 @@ describe('ending sessions', () => {
     client.send({
       t: 'run',
       blockId: 'loud',
-      command: 'docker build --no-cache -t loud-unacked .',
+      command: 'docker build --no-cache -t lab/loud-unacked .',
       context: {context: 'tiny', dockerfile: `FROM busybox\nRUN for i in $(seq 1 200000); do echo "loud line $i"; done # ${Date.now()}\n`},
     });
     await client.waitForText(/loud line 1\b/);
@@ -277,7 +277,7 @@ describe('reconnect without loss', () => {
     first.send({
       t: 'run',
       blockId: 'numbered',
-      command: 'docker build --no-cache -t reconnect-check .',
+      command: 'docker build --no-cache -t lab/reconnect-check .',
       context: {
         context: 'tiny',
         dockerfile: `FROM busybox\nRUN for i in $(seq 1 ${lines}); do echo "n=$i"; [ $((i % 300)) = 0 ] && sleep 0.2; done; echo finished # ${Date.now()}\n`,

@@ -127,9 +127,15 @@ export class TestClient {
       continueFrom?: TestClient;
       /** Cookie header (the reader cookie a browser would send). */
       cookie?: string;
+      /** Connect from this local address (e.g. another 127.x.y.z). */
+      localAddress?: string;
     } = {},
   ): Promise<TestClient> {
-    const ws = new WebSocket(url, {...(opts.origin ? {origin: opts.origin} : {}), ...(opts.cookie ? {headers: {cookie: opts.cookie}} : {})});
+    const ws = new WebSocket(url, {
+      ...(opts.origin ? {origin: opts.origin} : {}),
+      ...(opts.cookie ? {headers: {cookie: opts.cookie}} : {}),
+      ...(opts.localAddress ? {localAddress: opts.localAddress} : {}),
+    });
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('error', reject);

@@ -62,7 +62,7 @@ describe('two sessions', () => {
     // B building under A's name while A's page is open is refused, and A's image keeps the name.
     mark = b.output.length;
     expect((await b.run(`docker build -t ${name} .`, TINY)).exitCode).not.toBe(0);
-    expect(b.since(mark)).toMatch(/in use by another reader/);
+    expect(b.since(mark)).toMatch(/reserved/);
     mark = a.output.length;
     await a.type(`docker history -q ${name}`);
     expect(a.since(mark)).toMatch(/[0-9a-f]{12}/);
@@ -111,7 +111,7 @@ describe('two sessions', () => {
 
   it('a session\'s images are removed when it ends', async () => {
     const a = await TestClient.connect(lab.url);
-    const name = uniqueName('iso-gone');
+    const name = `lab/${uniqueName('iso-gone')}`;
     expect((await a.run(`docker build -t ${name} .`, TINY)).exitCode).toBe(0);
     expect(await lab.lab.engine.inspectImage(name)).not.toBeNull();
     a.close();

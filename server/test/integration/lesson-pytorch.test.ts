@@ -15,7 +15,7 @@ it.skipIf(!process.env.LAB_SLOW_TESTS)('the PyTorch lesson\'s Dockerfile builds 
   const lab = await startTestLab({LAB_LESSONS_DIR: path.join(ROOT, 'lessons')});
   try {
     const client = await TestClient.connect(lab.url);
-    const end = await client.run('docker build . -t lesson-pytorch-check', {context: 'pytorch', dockerfile: block![1]!}, 900_000);
+    const end = await client.run('docker build . -t lab/lesson-pytorch-check', {context: 'pytorch', dockerfile: block![1]!}, 900_000);
     expect(end.exitCode, client.text.slice(-3000)).toBe(0);
     expect(client.text).toMatch(/Setting up python3-torch/);
     client.close();

@@ -40,7 +40,7 @@ afterAll(async () => {
 describe('docker build', () => {
   it('builds the lesson context with the page\'s Dockerfile and tags the image', async () => {
     const client = await TestClient.connect(lab.url);
-    const name = uniqueName('it-build');
+    const name = `lab/${uniqueName('it-build')}`;
     // A RUN line of its own, so that this build's step runs rather than coming from the cache.
     const dockerfile = `FROM busybox\nCOPY hello.txt /hello.txt\nRUN echo "built: $(cat /hello.txt)" ${name}\n`;
     const end = await client.run(`docker build -t ${name}:v1 .`, {context: 'tiny', dockerfile});
@@ -56,7 +56,7 @@ describe('docker build', () => {
 
   it('shows the engine\'s error for a failing Dockerfile and exits non-zero', async () => {
     const client = await TestClient.connect(lab.url);
-    const end = await client.run(`docker build -t ${uniqueName('it-fail')} .`, {
+    const end = await client.run(`docker build -t lab/${uniqueName('it-fail')} .`, {
       context: 'tiny',
       dockerfile: 'FROM busybox\nRUN echo about to fail && exit 3\n',
     });
@@ -73,7 +73,7 @@ describe('docker build', () => {
 
   it('reports a malformed Dockerfile without building anything', async () => {
     const client = await TestClient.connect(lab.url);
-    const end = await client.run(`docker build -t ${uniqueName('it-bad')} .`, {
+    const end = await client.run(`docker build -t lab/${uniqueName('it-bad')} .`, {
       context: 'tiny',
       dockerfile: 'FROM busybox\nFROBNICATE now\n',
     });
@@ -91,7 +91,7 @@ describe('docker build', () => {
     client.send({
       t: 'run',
       blockId: 'sleepy',
-      command: `docker build --no-cache -t ${uniqueName('it-cancel')} .`,
+      command: `docker build --no-cache -t lab/${uniqueName('it-cancel')} .`,
       context: {context: 'tiny', dockerfile: 'FROM busybox\nRUN echo sleeping && sleep 67\n'},
     });
     // The step's own output (not the echoed command line): the RUN is under way.
@@ -126,7 +126,7 @@ describe('docker build', () => {
     const classic = await startTestLab({LAB_BUILDER: 'classic'});
     try {
       const client = await TestClient.connect(classic.url);
-      const end = await client.run(`docker build -t ${uniqueName('it-classic')} .`, TINY);
+      const end = await client.run(`docker build -t lab/${uniqueName('it-classic')} .`, TINY);
       expect(end.exitCode, client.text).toBe(0);
       expect(client.text).toMatch(/Step 1\/\d+ : FROM busybox/);
       expect(client.text).toMatch(/Successfully built [0-9a-f]{12}/);

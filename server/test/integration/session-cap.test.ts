@@ -1,0 +1,41 @@
+/**
+ * Session limits (issue 12): the per-client cap holds for every loopback
+ * address (127.x.y.z is one client), and a page that went away does not hold
+ * a place in a full lab for its reconnect grace.
+ */
+import {afterEach, describe, expect, it} from 'vitest';
+import {startTestLab, TestClient, type TestLab} from './harness';
+
+let lab: TestLab | undefined;
+afterEach(async () => {
+  await lab?.close();
+  lab = undefined;
+});
+
+const refused = (c: TestClient) => c.messages.some((m) => m.t === 'error' && m.code === 'session-limit');
+
+describe('session caps', () => {
+  it('127.x.y.z addresses count as one client', async () => {
+    lab = await startTestLab({LAB_MAX_SESSIONS_PER_CLIENT: '2', LAB_SESSION_GRACE_MS: '60000'});
+    const clients: TestClient[] = [];
+    for (const localAddress of ['127.0.0.2', '127.0.0.3', '127.1.2.3']) clients.push(await TestClient.connect(lab.url, {localAddress}));
+    expect(clients.slice(0, 2).map(refused)).toEqual([false, false]);
+    expect(refused(clients[2]!)).toBe(true);
+    for (const c of clients) c.close();
+  });
+
+  it('a full lab makes room by ending the oldest session whose page went away', async () => {
+    lab = await startTestLab({LAB_MAX_SESSIONS: '2', LAB_SESSION_GRACE_MS: '60000'});
+    const a = await TestClient.connect(lab.url);
+    const b = await TestClient.connect(lab.url);
+    a.close();
+    await new Promise((r) => setTimeout(r, 300));
+    const c = await TestClient.connect(lab.url);
+    expect(refused(c)).toBe(false);
+    expect(c.session.sessionId).toBeTruthy();
+    // With every page attached, the lab is full.
+    const d = await TestClient.connect(lab.url);
+    expect(refused(d)).toBe(true);
+    for (const x of [b, c, d]) x.close();
+  });
+});

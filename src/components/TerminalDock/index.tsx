@@ -17,7 +17,12 @@ import {loggedInUser, type RegistryChoice} from '@site/src/client/placeholders';
 import type {ConnectionState} from '@site/src/client/session';
 import {MIN_DOCK_HEIGHT} from '@site/src/client/ui';
 import type {TerminalController} from './xterm';
+import {isTerminalShortcut, PageFocus, TERMINAL_SHORTCUT_LABEL} from './keyboard';
 import styles from './styles.module.css';
+
+const DOCK_SELECTOR = '[data-testid="terminal-dock"]';
+const TERMINAL_SELECTOR = '[data-testid="lab-terminal"]';
+const KEYS_HINT_ID = 'lab-terminal-keys';
 
 const CONNECTION_LABEL: Record<ConnectionState, string> = {
   idle: 'Not connected',
@@ -29,8 +34,28 @@ const CONNECTION_LABEL: Record<ConnectionState, string> = {
 
 export default function TerminalDock(): ReactNode {
   const {dockActivated, runnableOnPage} = useLabUi();
+  const {ui} = useLab();
+  const [pageFocus] = useState(() => new PageFocus((el) => el.closest(DOCK_SELECTOR) !== null));
+
+  // Alt+T from anywhere: into the terminal, or from the terminal back to the page.
+  useEffect(() => {
+    const onKey = (e: globalThis.KeyboardEvent) => {
+      if (!isTerminalShortcut(e)) return;
+      e.preventDefault();
+      e.stopPropagation();
+      if (document.activeElement?.closest(TERMINAL_SELECTOR)) pageFocus.restore();
+      else ui.openDock(true);
+    };
+    document.addEventListener('focusin', pageFocus.onFocusIn);
+    document.addEventListener('keydown', onKey, true);
+    return () => {
+      document.removeEventListener('focusin', pageFocus.onFocusIn);
+      document.removeEventListener('keydown', onKey, true);
+    };
+  }, [ui, pageFocus]);
+
   if (!dockActivated && runnableOnPage === 0) return <DockSpace height={0} />;
-  return <Dock />;
+  return <Dock pageFocus={pageFocus} />;
 }
 
 /** Keeps the page's bottom padding in step with the dock. */
@@ -41,8 +66,9 @@ function DockSpace({height}: {height: number}): null {
   return null;
 }
 
-function Dock(): ReactNode {
+function Dock({pageFocus}: {pageFocus: PageFocus}): ReactNode {
   const {client, ui} = useLab();
+  const toggleRef = useRef<HTMLButtonElement>(null);
   const {dockOpen, dockActivated, dockHeight, registry, screenReader, focusRequest} = useLabUi();
   const {connection, session, command} = useLabSession();
   const sectionRef = useRef<HTMLElement>(null);
@@ -129,6 +155,16 @@ function Dock(): ReactNode {
         <span className={styles.title}>
           <span aria-hidden="true">▣</span> Terminal
         </span>
+        <button
+          type="button"
+          className={clsx(styles.btn, screenReader && styles.pressed)}
+          aria-pressed={screenReader}
+          data-testid="screen-reader-toggle"
+          onClick={() => ui.setScreenReader(!screenReader)}
+          title="Screen reader mode: makes the terminal's output readable by assistive technology">
+          <span aria-hidden="true">♿</span>
+          <span className={styles.label}> Screen reader</span>
+        </button>
         <span
           className={clsx(styles.conn, styles[`conn_${connection}`])}
           data-testid="dock-connection"
@@ -159,16 +195,6 @@ function Dock(): ReactNode {
             <option value="hub">Docker Hub{hubUser ? ` (${hubUser})` : ''}</option>
           </select>
         </label>
-        <button
-          type="button"
-          className={clsx(styles.btn, screenReader && styles.pressed)}
-          aria-pressed={screenReader}
-          data-testid="screen-reader-toggle"
-          onClick={() => ui.setScreenReader(!screenReader)}
-          title="Screen reader mode: makes the terminal's output readable by assistive technology">
-          <span aria-hidden="true">♿</span>
-          <span className={styles.label}> Screen reader</span>
-        </button>
         {dockActivated && (
           <button
             type="button"
@@ -179,7 +205,11 @@ function Dock(): ReactNode {
             Clear
           </button>
         )}
+        <span id={KEYS_HINT_ID} className={clsx(styles.keys, !dockOpen && styles.keysHidden)}>
+          Esc then Tab: leave the terminal · {TERMINAL_SHORTCUT_LABEL}: terminal ↔ page
+        </span>
         <button
+          ref={toggleRef}
           type="button"
           className={clsx(styles.btn, styles.toggle)}
           data-testid="dock-toggle"
@@ -196,6 +226,10 @@ function Dock(): ReactNode {
             height={dockHeight}
             screenReader={screenReader}
             focusRequest={focusRequest}
+            onLeave={(direction) => {
+              if (direction === 'forward') pageFocus.restore();
+              else toggleRef.current?.focus();
+            }}
           />
           {connection === 'offline' && (
             <div className={styles.overlay} role="status">
@@ -220,9 +254,12 @@ function XtermView(props: {
   height: number;
   screenReader: boolean;
   focusRequest: number;
+  onLeave: (direction: 'forward' | 'backward') => void;
 }): ReactNode {
   const {client, ui} = useLab();
   const {controllerRef, open, height, screenReader, focusRequest} = props;
+  const onLeaveRef = useRef(props.onLeave);
+  onLeaveRef.current = props.onLeave;
   const hostRef = useRef<HTMLDivElement>(null);
   const [state, setState] = useState<'loading' | 'ready' | 'failed'>('loading');
   const focusedRequest = useRef(0);
@@ -235,6 +272,8 @@ function XtermView(props: {
         controllerRef.current = mountTerminal(hostRef.current, {
           client,
           screenReader: ui.get().screenReader,
+          onLeave: (direction) => onLeaveRef.current(direction),
+          describedBy: KEYS_HINT_ID,
         });
         setState('ready');
       })

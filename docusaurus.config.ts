@@ -122,6 +122,12 @@ const config: Config = {
           position: 'left',
           label: 'Guide',
         },
+        {
+          type: 'docSidebar',
+          sidebarId: 'runningTheLab',
+          position: 'left',
+          label: 'Running the lab',
+        },
       ],
     },
     footer: {

@@ -10,7 +10,7 @@
  * - Resizable by dragging (or arrow keys on) its top edge; collapsible; the
  *   page gets bottom padding (`--lab-dock-space`) so nothing hides under it.
  */
-import {useEffect, useRef, useState, type KeyboardEvent, type PointerEvent, type ReactNode} from 'react';
+import {useEffect, useRef, useState, type CSSProperties, type KeyboardEvent, type PointerEvent, type ReactNode} from 'react';
 import clsx from 'clsx';
 import {useEnsureConnected, useLab, useLabSession, useLabUi} from '@site/src/client/react';
 import {loggedInUser, type RegistryChoice} from '@site/src/client/placeholders';
@@ -69,6 +69,8 @@ function DockSpace({height}: {height: number}): null {
 function Dock({pageFocus}: {pageFocus: PageFocus}): ReactNode {
   const {client, ui} = useLab();
   const toggleRef = useRef<HTMLButtonElement>(null);
+  // On a phone the dock opens lower (styles.module.css) until the reader resizes it.
+  const [resized, setResized] = useState(false);
   const {dockOpen, dockActivated, dockHeight, registry, screenReader, focusRequest} = useLabUi();
   const {connection, session, command} = useLabSession();
   const sectionRef = useRef<HTMLElement>(null);
@@ -102,6 +104,7 @@ function Dock({pageFocus}: {pageFocus: PageFocus}): ReactNode {
     e.preventDefault();
     e.currentTarget.setPointerCapture(e.pointerId);
     drag.current = {startY: e.clientY, startH: sectionRef.current?.offsetHeight ?? dockHeight};
+    setResized(true);
   };
   const onPointerMove = (e: PointerEvent<HTMLDivElement>) => {
     const d = drag.current;
@@ -118,6 +121,7 @@ function Dock({pageFocus}: {pageFocus: PageFocus}): ReactNode {
     if (e.key === 'ArrowUp') ui.setDockHeight(Math.min(maxHeight(), dockHeight + step));
     else if (e.key === 'ArrowDown') ui.setDockHeight(dockHeight - step);
     else return;
+    setResized(true);
     e.preventDefault();
   };
 
@@ -129,8 +133,8 @@ function Dock({pageFocus}: {pageFocus: PageFocus}): ReactNode {
   return (
     <section
       ref={sectionRef}
-      className={clsx(styles.dock, dockOpen && styles.open)}
-      style={dockOpen ? {height: `min(${dockHeight}px, calc(100vh - 6rem))`} : undefined}
+      className={clsx(styles.dock, dockOpen && styles.open, resized && styles.resized)}
+      style={dockOpen ? ({'--lab-dock-height': `${dockHeight}px`} as CSSProperties) : undefined}
       aria-label="Lab terminal"
       data-testid="terminal-dock"
       data-open={dockOpen ? 'true' : 'false'}>
@@ -171,8 +175,10 @@ function Dock({pageFocus}: {pageFocus: PageFocus}): ReactNode {
           data-state={connection}
           title={session ? `Docker Engine: ${session.engine}, builder: ${session.builder}` : undefined}>
           <span className={styles.dot} aria-hidden="true" />
-          {CONNECTION_LABEL[connection]}
-          {connection === 'online' && session?.engine === 'down' && ' · engine down'}
+          <span className={styles.connText}>
+            {CONNECTION_LABEL[connection]}
+            {connection === 'online' && session?.engine === 'down' && ' · engine down'}
+          </span>
         </span>
         {command && (
           <span className={styles.running} title={command.line}>

@@ -6,6 +6,7 @@ import {readdirSync, readFileSync} from 'node:fs';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import {expect, test, type Page} from '@playwright/test';
+import {terminalShortcut} from './lab';
 
 /** Every doc page by its URL (the file name, or its `slug:`), plus the landing page. */
 function pageUrls(): string[] {
@@ -38,7 +39,7 @@ async function seriousViolations(page: Page, include?: string): Promise<string[]
 
 /** Alt+T opens the dock on any page and puts the keyboard in the terminal. */
 async function openDock(page: Page): Promise<void> {
-  await page.keyboard.press('Alt+t');
+  await terminalShortcut(page);
   await expect(page.getByTestId('terminal-dock')).toHaveAttribute('data-open', 'true');
   await expect(page.getByTestId('lab-terminal')).toHaveAttribute('data-state', 'ready');
   await expect(page.getByTestId('dock-connection')).toHaveAttribute('data-state', 'online', {timeout: 30_000});

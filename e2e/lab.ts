@@ -66,3 +66,9 @@ export async function typeInTerminal(page: Page, text: string): Promise<void> {
   await page.getByTestId('lab-terminal').click();
   await page.keyboard.type(text);
 }
+
+/** Alt+T, the shortcut into (and back out of) the terminal, once the page has hydrated. */
+export async function terminalShortcut(page: Page): Promise<void> {
+  await expect(page.locator('html')).toHaveAttribute('data-lab-shortcut', 'on');
+  await page.keyboard.press('Alt+t');
+}

@@ -48,7 +48,10 @@ export default function TerminalDock(): ReactNode {
     };
     document.addEventListener('focusin', pageFocus.onFocusIn);
     document.addEventListener('keydown', onKey, true);
+    // For tests: the shortcut works from now on (the page has hydrated).
+    document.documentElement.dataset.labShortcut = 'on';
     return () => {
+      delete document.documentElement.dataset.labShortcut;
       document.removeEventListener('focusin', pageFocus.onFocusIn);
       document.removeEventListener('keydown', onKey, true);
     };
@@ -78,6 +81,24 @@ function Dock({pageFocus}: {pageFocus: PageFocus}): ReactNode {
   const [space, setSpace] = useState(0);
 
   useEnsureConnected(dockActivated);
+
+  // Screen readers: when a command ends, say so, with its last lines (xterm's own live region
+  // is emptied at each start, so it never holds more than the command's output).
+  const [announcement, setAnnouncement] = useState('');
+  const lastCommand = useRef<{id: number; line: string} | null>(null);
+  useEffect(() => {
+    const prev = lastCommand.current;
+    if (command && command.id !== prev?.id) {
+      controllerRef.current?.commandStarted();
+      lastCommand.current = {id: command.id, line: command.line};
+    } else if (!command && prev) {
+      lastCommand.current = null;
+      if (screenReader) {
+        const tail = controllerRef.current?.lastLines(3) ?? [];
+        setAnnouncement(`Finished: ${prev.line}. ${tail.filter((l) => !/^lab(:[\w-]+)?\$/.test(l)).join('. ')}`);
+      }
+    }
+  }, [command, screenReader]);
 
   // Measure what the dock covers (bar only, or bar + terminal).
   useEffect(() => {
@@ -139,6 +160,9 @@ function Dock({pageFocus}: {pageFocus: PageFocus}): ReactNode {
       data-testid="terminal-dock"
       data-open={dockOpen ? 'true' : 'false'}>
       <DockSpace height={space} />
+      <div className={styles.srOnly} role="log" aria-live="polite" data-testid="dock-announcement">
+        {announcement}
+      </div>
       {dockOpen && (
         <div
           className={styles.handle}

@@ -14,6 +14,14 @@ export interface TerminalController {
   fit(): void;
   /** Whether the keyboard focus is in the terminal. */
   hasFocus(): boolean;
+  /**
+   * A command started: remember where its output begins, and empty xterm's screen-reader
+   * live region, which otherwise keeps the whole session's text and soon only says
+   * "Too much output to announce".
+   */
+  commandStarted(): void;
+  /** The last `n` non-blank lines printed since commandStarted(). */
+  lastLines(n: number): string[];
   clear(): void;
   focus(): void;
   setScreenReader(on: boolean): void;
@@ -301,8 +309,24 @@ export function mountTerminal(
   el.addEventListener('touchstart', onTouchStart, {passive: true});
   el.addEventListener('touchmove', onTouchMove, {passive: false});
 
+  let commandStart = 0;
+
   return {
     fit: doFit,
+    commandStarted() {
+      const buf = term.buffer.active;
+      commandStart = buf.baseY + buf.cursorY;
+      el.querySelector('.live-region')?.replaceChildren();
+    },
+    lastLines(n) {
+      const buf = term.buffer.active;
+      const lines: string[] = [];
+      for (let i = buf.length - 1; i > commandStart && lines.length < n; i--) {
+        const text = buf.getLine(i)?.translateToString(true).trim();
+        if (text) lines.unshift(text);
+      }
+      return lines;
+    },
     hasFocus: () => !!term.textarea && document.activeElement === term.textarea,
     clear: () => term.clear(),
     focus: () => term.focus(),

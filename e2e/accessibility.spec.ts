@@ -37,6 +37,16 @@ async function seriousViolations(page: Page, include?: string): Promise<string[]
     .map((v) => `${v.id} (${v.impact}): ${v.nodes.length}× e.g. ${v.nodes[0]?.target.join(' ')} — ${v.nodes[0]?.failureSummary?.split('\n')[1]?.trim() ?? ''}`);
 }
 
+/** Client-side navigation (Docusaurus' router follows the history), without reloading the page. */
+async function navigateInPage(page: Page, url: string): Promise<void> {
+  await page.evaluate((u) => {
+    window.history.pushState({}, '', u);
+    window.dispatchEvent(new PopStateEvent('popstate', {state: {}}));
+  }, url);
+  await expect(page).toHaveURL(new RegExp(`${url.replace(/\/$/, '')}/?$`));
+  await expect(page.locator('h1').first()).toBeVisible();
+}
+
 /** Alt+T opens the dock on any page and puts the keyboard in the terminal. */
 async function openDock(page: Page): Promise<void> {
   await terminalShortcut(page);
@@ -66,10 +76,14 @@ for (const scheme of ['light', 'dark'] as const) {
     test.setTimeout(300_000);
     await page.emulateMedia({colorScheme: scheme});
     const found: string[] = [];
+    // One page load and one terminal session: the dock stays open across client-side
+    // navigation, as it does for a reader following links.
+    await page.goto('/docs/');
+    await expect(page.locator('html')).toHaveAttribute('data-theme', scheme);
+    await openDock(page);
     for (const url of pageUrls()) {
-      await page.goto(url);
-      await expect(page.locator('html')).toHaveAttribute('data-theme', scheme);
-      await openDock(page);
+      await navigateInPage(page, url);
+      await expect(page.getByTestId('terminal-dock')).toHaveAttribute('data-open', 'true');
       for (const v of await seriousViolations(page, '[data-testid="terminal-dock"]')) found.push(`${url} ${v}`);
     }
     expect(found).toEqual([]);

@@ -171,10 +171,10 @@ export default function RunnableBlock(props: Props): ReactNode {
           className={clsx('button button--sm button--primary', styles.run)}
           data-testid="run-button"
           aria-disabled={!canRun}
+          aria-label={`${isDockerfile ? 'Build' : 'Run'}: ${command}`}
           onClick={onRun}
           title={`Run in the lab terminal: ${command}`}>
           <span aria-hidden="true">{isDockerfile ? '⚒' : '▶'}</span> {isDockerfile ? 'Build' : 'Run'}
-          <span className={styles.visuallyHidden}>: {command}</span>
         </button>
         {isDockerfile && (
           <button

@@ -76,6 +76,7 @@ test('Build keeps the focus on its button; Run on docker login moves it into the
   const dockerfile = await pinnedBlock(page, 'FROM busybox', {context: 'hello', lang: 'dockerfile'});
   const button = dockerfile.getByTestId('run-button');
   await expect(button).toHaveAccessibleName(/Build: docker build -t .*hello \./);
+  await expect(button).toHaveAttribute('aria-disabled', 'false', {timeout: 30_000});
   await button.focus();
   await page.keyboard.press('Enter');
   await expect(dockerfile.getByTestId('block-status')).toHaveAttribute('data-state', 'ok', {timeout: 180_000});
@@ -83,6 +84,7 @@ test('Build keeps the focus on its button; Run on docker login moves it into the
 
   await page.goto('/docs/logging-in-and-pushing');
   const login = block(page, 'docker login');
+  await expect(login.getByTestId('run-button')).toHaveAttribute('aria-disabled', 'false', {timeout: 30_000});
   await login.getByTestId('run-button').focus();
   await page.keyboard.press('Enter');
   await waitForTerminal(page, /Username:\s*$/);
@@ -195,4 +197,30 @@ test('the search box does not take the focus back when Tab passes it before its 
   await page.waitForTimeout(500);
   expect(await search.evaluate((el) => el === document.activeElement)).toBe(false);
   expect(await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 80))).toBe(away);
+});
+
+test('on a touch screen, a swipe on the terminal scrolls its output, not the page', async ({browser}) => {
+  const context = await browser.newContext({viewport: {width: 390, height: 844}, hasTouch: true, isMobile: true, deviceScaleFactor: 3});
+  const page = await context.newPage();
+  await page.goto('/docs/writing-a-dockerfile');
+  await page.getByTestId('dock-toggle').tap();
+  await terminalReady(page);
+  // Enough output to scroll back through.
+  await page.getByTestId('lab-terminal').tap();
+  for (let i = 0; i < 3; i++) await page.keyboard.type('help\r');
+  await waitForTerminal(page, /(help[\s\S]*){3}/);
+  const firstRow = () => page.locator('[data-testid="lab-terminal"] .xterm-rows > div').first().textContent();
+  const before = await firstRow();
+  const pageY = await page.evaluate(() => window.scrollY);
+  const box = (await page.getByTestId('lab-terminal').boundingBox())!;
+  const x = box.x + box.width / 2;
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Input.dispatchTouchEvent', {type: 'touchStart', touchPoints: [{x, y: box.y + 20}]});
+  for (let step = 1; step <= 10; step++) {
+    await cdp.send('Input.dispatchTouchEvent', {type: 'touchMove', touchPoints: [{x, y: box.y + 20 + step * 15}]});
+  }
+  await cdp.send('Input.dispatchTouchEvent', {type: 'touchEnd', touchPoints: []});
+  await expect.poll(firstRow).not.toBe(before);
+  expect(await page.evaluate(() => window.scrollY)).toBe(pageY);
+  await context.close();
 });

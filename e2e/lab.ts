@@ -55,6 +55,8 @@ export async function switchColorMode(page: Page, mode: 'light' | 'dark'): Promi
 /** Click a block's Run/Build and wait until it reports an exit status; returns the status element. */
 export async function runBlock(b: Locator, expectState: 'ok' | 'error' | 'running' = 'ok', timeout = 180_000): Promise<Locator> {
   await b.scrollIntoViewIfNeeded();
+  // Busy or offline, the button is aria-disabled (it keeps the focus) and ignores clicks.
+  await expect(b.getByTestId('run-button')).toHaveAttribute('aria-disabled', 'false', {timeout: 30_000});
   await b.getByTestId('run-button').click();
   const status = b.getByTestId('block-status');
   await expect(status).toHaveAttribute('data-state', expectState, {timeout});

@@ -6,6 +6,29 @@ import runnableBlocks from './src/remark/runnable-blocks';
 
 // This runs in Node.js - Don't use client-side code here (browser APIs, JSX...)
 
+type PrismTheme = typeof prismThemes.github;
+
+/** A Prism theme with some token colours replaced (WCAG AA: 4.5:1 on the theme's background). */
+function recolored(theme: PrismTheme, colors: Record<string, string>): PrismTheme {
+  return {
+    ...theme,
+    styles: theme.styles.map((s) =>
+      s.style.color && colors[s.style.color] ? {...s, style: {...s.style, color: colors[s.style.color]}} : s,
+    ),
+  };
+}
+
+// GitHub's Prism colours reach only 2.6–4.3:1 on #f6f8fa (comments, variables, keywords, strings).
+const lightCode = recolored(prismThemes.github, {
+  '#999988': '#6a6a5a',
+  '#e3116c': '#c0105c',
+  '#36acaa': '#1b7672',
+  '#00a4db': '#00739c',
+  '#d73a49': '#c02d3c',
+});
+// Dracula's comments: 3.0:1 on #282a36.
+const darkCode = recolored(prismThemes.dracula, {'rgb(98, 114, 164)': '#8f9dce'});
+
 /**
  * `docusaurus start` only: forward /companion (the lab server's WebSocket and
  * status endpoint) to the companion server, so the page talks to it
@@ -99,6 +122,12 @@ const config: Config = {
           position: 'left',
           label: 'Guide',
         },
+        {
+          type: 'docSidebar',
+          sidebarId: 'runningTheLab',
+          position: 'left',
+          label: 'Running the lab',
+        },
       ],
     },
     footer: {
@@ -106,8 +135,8 @@ const config: Config = {
       copyright: `Docker Lab: the lab's Docker guide, runnable.`,
     },
     prism: {
-      theme: prismThemes.github,
-      darkTheme: prismThemes.dracula,
+      theme: lightCode,
+      darkTheme: darkCode,
       additionalLanguages: ['docker', 'bash'],
     },
   } satisfies Preset.ThemeConfig,

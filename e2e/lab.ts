@@ -55,6 +55,8 @@ export async function switchColorMode(page: Page, mode: 'light' | 'dark'): Promi
 /** Click a block's Run/Build and wait until it reports an exit status; returns the status element. */
 export async function runBlock(b: Locator, expectState: 'ok' | 'error' | 'running' = 'ok', timeout = 180_000): Promise<Locator> {
   await b.scrollIntoViewIfNeeded();
+  // Busy or offline, the button is aria-disabled (it keeps the focus) and ignores clicks.
+  await expect(b.getByTestId('run-button')).toHaveAttribute('aria-disabled', 'false', {timeout: 30_000});
   await b.getByTestId('run-button').click();
   const status = b.getByTestId('block-status');
   await expect(status).toHaveAttribute('data-state', expectState, {timeout});
@@ -101,4 +103,10 @@ export async function labPasswordFromDock(page: Page): Promise<string> {
   expect(password).toMatch(/^[a-z2-9]{5}(-[a-z2-9]{5}){3}$/);
   await page.getByRole('button', {name: 'Hide'}).click();
   return password;
+}
+
+/** Alt+T, the shortcut into (and back out of) the terminal, once the page has hydrated. */
+export async function terminalShortcut(page: Page): Promise<void> {
+  await expect(page.locator('html')).toHaveAttribute('data-lab-shortcut', 'on');
+  await page.keyboard.press('Alt+t');
 }

@@ -5,12 +5,17 @@ import {switchColorMode} from './lab';
 
 const lessonFiles = readdirSync(path.join(__dirname, '../docs')).filter((f) => /\.mdx?$/.test(f));
 
-test('every lesson page opens from the built site with its heading', async ({page}) => {
-  await page.goto('/docs');
-  await expect(page.locator('h1')).toBeVisible();
-  const links = await page
-    .locator('.theme-doc-sidebar-menu a.menu__link[href^="/docs"]')
-    .evaluateAll((as) => [...new Set(as.map((a) => (a as HTMLAnchorElement).getAttribute('href')!))]);
+test('every page opens from the built site with its heading (lessons and "Running the lab")', async ({page}) => {
+  // Two sidebars: the lessons (from /docs), and the operators' pages (from /docs/operators).
+  const links: string[] = [];
+  for (const start of ['/docs', '/docs/operators']) {
+    await page.goto(start);
+    await expect(page.locator('h1')).toBeVisible();
+    const hrefs = await page
+      .locator('.theme-doc-sidebar-menu a.menu__link[href^="/docs"]')
+      .evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).getAttribute('href')!));
+    for (const h of hrefs) if (!links.includes(h)) links.push(h);
+  }
   expect(links.length).toBe(lessonFiles.length);
   for (const href of links) {
     const response = await page.goto(href);
@@ -49,4 +54,13 @@ test('dark mode toggles', async ({page}) => {
   await switchColorMode(page, 'dark');
   await expect(html).toHaveAttribute('data-theme', 'dark');
   await switchColorMode(page, 'light');
+});
+
+test('the operators\' pages are not in the lessons\' sidebar', async ({page}) => {
+  await page.goto('/docs');
+  const menu = page.locator('.theme-doc-sidebar-menu');
+  await expect(menu.getByRole('link', {name: /building/i})).toBeVisible();
+  await expect(menu.getByRole('link', {name: /operators|performance/i})).toHaveCount(0);
+  await page.goto('/docs/performance');
+  await expect(page.locator('.theme-doc-sidebar-menu').getByRole('link', {name: /running the lab/i})).toBeVisible();
 });

@@ -64,3 +64,12 @@ export function shortHash(s: string): string {
   }
   return (h >>> 0).toString(36);
 }
+
+/**
+ * Whether a block's command will stop and ask the reader for input in the
+ * terminal (`docker login` asks for a user name and a password), so Run moves
+ * the keyboard focus into the terminal instead of leaving it on the button.
+ */
+export function asksForInput(command: string): boolean {
+  return /^docker\s+login(\s|$)/.test(command.trim());
+}

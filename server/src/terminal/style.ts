@@ -15,7 +15,11 @@ export function crlf(s: string): string {
   return s.replace(/\r?\n/g, '\r\n');
 }
 
-/** An error line as the lab prints it: red, ending the line. */
+/**
+ * An error as the lab prints it, ending the line: its first non-empty line red; the lines after
+ * it ("See 'docker build --help'.", "Usage: ...") are help, in the normal colour.
+ */
 export function errorLine(message: string): string {
-  return red(crlf(message)) + '\r\n';
+  const m = /^(\s*)([^\r\n]*)([\s\S]*)$/.exec(message)!;
+  return crlf(m[1]!) + red(m[2]!) + crlf(m[3]!) + '\r\n';
 }

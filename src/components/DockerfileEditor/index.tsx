@@ -55,7 +55,6 @@ export default function DockerfileEditor({
           onChange: (text) => onChangeRef.current(text),
         });
         setReady(true);
-        if (autoFocus) editorRef.current.focus();
       })
       .catch(() => {
         if (!cancelled) setFailed(true);
@@ -72,6 +71,13 @@ export default function DockerfileEditor({
   useEffect(() => {
     editorRef.current?.setDoc(value);
   }, [value, ready]);
+
+  // Focus once the editor is shown: while it loads, its host is hidden and cannot take focus.
+  useEffect(() => {
+    if (ready && autoFocus) editorRef.current?.focus();
+    // Only when it becomes ready: a later render must not steal the focus back.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [ready]);
 
   return (
     <div className={styles.root} data-testid="dockerfile-editor" data-ready={ready ? 'true' : 'false'}>

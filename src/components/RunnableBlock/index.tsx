@@ -12,7 +12,7 @@ import {useCallback, useEffect, useMemo, useRef, useState, type ReactNode} from 
 import clsx from 'clsx';
 import CodeBlock from '@theme/CodeBlock';
 import DockerfileEditor from '@site/src/components/DockerfileEditor';
-import {blockKind, buildCommand, shellCommandLine, shortHash} from '@site/src/client/blocks';
+import {asksForInput, blockKind, buildCommand, shellCommandLine, shortHash} from '@site/src/client/blocks';
 import {hasPlaceholder} from '@site/src/client/placeholders';
 import {
   useBlockRun,
@@ -111,11 +111,14 @@ export default function RunnableBlock(props: Props): ReactNode {
   else state = 'idle';
   const canRun = connection === 'online' && !busyHere && !unresolved;
 
+  // Busy or offline, the button stays focusable (aria-disabled): `disabled` would drop the
+  // keyboard focus to <body>. A command that asks for input takes the focus to the terminal.
   const onRun = useCallback(() => {
-    ui.openDock(false);
+    if (!canRun) return;
+    ui.openDock(asksForInput(command));
     if (isDockerfile && context) client.run(blockId, command, {context, dockerfile: shownText});
     else client.run(blockId, command, context);
-  }, [ui, client, blockId, command, context, isDockerfile, shownText]);
+  }, [canRun, ui, client, blockId, command, context, isDockerfile, shownText]);
 
   const setEditing = (on: boolean) => {
     if (context) ui.setEdit(context, {editing: on});
@@ -126,8 +129,11 @@ export default function RunnableBlock(props: Props): ReactNode {
     },
     [ui, context],
   );
+  const editButtonRef = useRef<HTMLButtonElement>(null);
   const onReset = () => {
     if (context) ui.setEdit(context, {text: null});
+    // The Reset button goes away with the edit: keep the keyboard on the block.
+    editButtonRef.current?.focus();
   };
 
   // Keyboard focus goes into the editor only when the reader clicked Edit in this visit.
@@ -164,9 +170,10 @@ export default function RunnableBlock(props: Props): ReactNode {
           type="button"
           className={clsx('button button--sm button--primary', styles.run)}
           data-testid="run-button"
-          disabled={!canRun}
+          aria-disabled={!canRun}
+          aria-label={`${isDockerfile ? 'Build' : 'Run'}: ${command}`}
           onClick={onRun}
-          title={canRun ? `Run in the lab terminal: ${command}` : undefined}>
+          title={`Run in the lab terminal: ${command}`}>
           <span aria-hidden="true">{isDockerfile ? '⚒' : '▶'}</span> {isDockerfile ? 'Build' : 'Run'}
         </button>
         {isDockerfile && (
@@ -174,12 +181,13 @@ export default function RunnableBlock(props: Props): ReactNode {
             type="button"
             className="button button--sm button--secondary"
             data-testid="edit-button"
-            aria-pressed={editing}
+            ref={editButtonRef}
             onClick={() => {
               setFocusEditor(!editing);
               setEditing(!editing);
             }}>
-            {editing ? 'Done' : 'Edit'}
+            {editing ? 'Done editing' : 'Edit'}
+            {!editing && <span className={styles.visuallyHidden}> {title ?? 'Dockerfile'}</span>}
           </button>
         )}
         {isDockerfile && edited && (
@@ -189,7 +197,7 @@ export default function RunnableBlock(props: Props): ReactNode {
             data-testid="reset-button"
             onClick={onReset}
             title="Restore the lesson's Dockerfile">
-            Reset
+            Reset<span className={styles.visuallyHidden}> to the lesson's Dockerfile</span>
           </button>
         )}
         {isDockerfile && (
@@ -227,6 +235,9 @@ function BlockStatus(props: {
 }): ReactNode {
   const {state, exitCode, message} = props;
   let text: ReactNode = null;
+  // Connection news is the dock's to announce: shown on each block, but not as a live region
+  // (else every block on the page announces "Connecting…" on load).
+  let quiet: ReactNode = null;
   let retry = false;
   switch (state) {
     case 'running':
@@ -244,7 +255,7 @@ function BlockStatus(props: {
       text = exitCode !== undefined ? `✗ Failed: exit code ${exitCode}` : `✗ ${message ?? 'Failed'}`;
       break;
     case 'offline':
-      text = "Terminal offline — the companion server isn't running; you can still copy this block.";
+      quiet = "Terminal offline — the companion server isn't running; you can still copy this block.";
       retry = true;
       break;
     case 'idle':
@@ -254,9 +265,9 @@ function BlockStatus(props: {
             ? 'Log in to Docker Hub first (docker login) so <username> can be filled in, or switch to the lab registry in the terminal bar.'
             : 'This block has a placeholder that cannot be filled in yet.';
       } else if (message) text = message;
-      else if (props.connection === 'reconnecting') text = 'Reconnecting to the terminal…';
-      else if (props.connection === 'connecting') text = 'Connecting to the terminal…';
-      else if (props.engineDown) text = 'The Docker Engine is not answering: commands will fail until it is back.';
+      else if (props.connection === 'reconnecting') quiet = 'Reconnecting to the terminal…';
+      else if (props.connection === 'connecting') quiet = 'Connecting to the terminal…';
+      else if (props.engineDown) quiet = 'The Docker Engine is not answering: commands will fail until it is back.';
       break;
   }
   return (
@@ -270,6 +281,11 @@ function BlockStatus(props: {
         aria-live="polite">
         {text}
       </span>
+      {quiet && (
+        <span className={clsx(styles.status, styles[`status_${state}`])} data-testid="block-connection">
+          {quiet}
+        </span>
+      )}
       {retry && (
         <button type="button" className={clsx('clean-btn', styles.retry)} onClick={props.onRetry}>
           Retry

@@ -10,7 +10,7 @@
  * - Resizable by dragging (or arrow keys on) its top edge; collapsible; the
  *   page gets bottom padding (`--lab-dock-space`) so nothing hides under it.
  */
-import {useEffect, useRef, useState, type KeyboardEvent, type PointerEvent, type ReactNode} from 'react';
+import {useEffect, useRef, useState, type CSSProperties, type KeyboardEvent, type PointerEvent, type ReactNode} from 'react';
 import clsx from 'clsx';
 import {useEnsureConnected, useLab, useLabSession, useLabUi} from '@site/src/client/react';
 import {loggedInUser, type RegistryChoice} from '@site/src/client/placeholders';
@@ -18,7 +18,12 @@ import type {ConnectionState} from '@site/src/client/session';
 import {MIN_DOCK_HEIGHT} from '@site/src/client/ui';
 import ReaderPanel from '@site/src/components/ReaderPanel';
 import type {TerminalController} from './xterm';
+import {isTerminalShortcut, PageFocus, TERMINAL_SHORTCUT_LABEL} from './keyboard';
 import styles from './styles.module.css';
+
+const DOCK_SELECTOR = '[data-testid="terminal-dock"]';
+const TERMINAL_SELECTOR = '[data-testid="lab-terminal"]';
+const KEYS_HINT_ID = 'lab-terminal-keys';
 
 const CONNECTION_LABEL: Record<ConnectionState, string> = {
   idle: 'Not connected',
@@ -30,8 +35,31 @@ const CONNECTION_LABEL: Record<ConnectionState, string> = {
 
 export default function TerminalDock(): ReactNode {
   const {dockActivated, runnableOnPage} = useLabUi();
+  const {ui} = useLab();
+  const [pageFocus] = useState(() => new PageFocus((el) => el.closest(DOCK_SELECTOR) !== null));
+
+  // Alt+T from anywhere: into the terminal, or from the terminal back to the page.
+  useEffect(() => {
+    const onKey = (e: globalThis.KeyboardEvent) => {
+      if (!isTerminalShortcut(e)) return;
+      e.preventDefault();
+      e.stopPropagation();
+      if (document.activeElement?.closest(TERMINAL_SELECTOR)) pageFocus.restore();
+      else ui.openDock(true);
+    };
+    document.addEventListener('focusin', pageFocus.onFocusIn);
+    document.addEventListener('keydown', onKey, true);
+    // For tests: the shortcut works from now on (the page has hydrated).
+    document.documentElement.dataset.labShortcut = 'on';
+    return () => {
+      delete document.documentElement.dataset.labShortcut;
+      document.removeEventListener('focusin', pageFocus.onFocusIn);
+      document.removeEventListener('keydown', onKey, true);
+    };
+  }, [ui, pageFocus]);
+
   if (!dockActivated && runnableOnPage === 0) return <DockSpace height={0} />;
-  return <Dock />;
+  return <Dock pageFocus={pageFocus} />;
 }
 
 /** Keeps the page's bottom padding in step with the dock. */
@@ -42,8 +70,11 @@ function DockSpace({height}: {height: number}): null {
   return null;
 }
 
-function Dock(): ReactNode {
+function Dock({pageFocus}: {pageFocus: PageFocus}): ReactNode {
   const {client, ui} = useLab();
+  const toggleRef = useRef<HTMLButtonElement>(null);
+  // On a phone the dock opens lower (styles.module.css) until the reader resizes it.
+  const [resized, setResized] = useState(false);
   const {dockOpen, dockActivated, dockHeight, registry, screenReader, focusRequest} = useLabUi();
   const {connection, session, command} = useLabSession();
   const sectionRef = useRef<HTMLElement>(null);
@@ -51,6 +82,24 @@ function Dock(): ReactNode {
   const [space, setSpace] = useState(0);
 
   useEnsureConnected(dockActivated);
+
+  // Screen readers: when a command ends, say so, with its last lines (xterm's own live region
+  // is emptied at each start, so it never holds more than the command's output).
+  const [announcement, setAnnouncement] = useState('');
+  const lastCommand = useRef<{id: number; line: string} | null>(null);
+  useEffect(() => {
+    const prev = lastCommand.current;
+    if (command && command.id !== prev?.id) {
+      controllerRef.current?.commandStarted();
+      lastCommand.current = {id: command.id, line: command.line};
+    } else if (!command && prev) {
+      lastCommand.current = null;
+      if (screenReader) {
+        const tail = controllerRef.current?.lastLines(3) ?? [];
+        setAnnouncement(`Finished: ${prev.line}. ${tail.filter((l) => !/^lab(:[\w-]+)?\$/.test(l)).join('. ')}`);
+      }
+    }
+  }, [command, screenReader]);
 
   // Measure what the dock covers (bar only, or bar + terminal).
   useEffect(() => {
@@ -77,6 +126,7 @@ function Dock(): ReactNode {
     e.preventDefault();
     e.currentTarget.setPointerCapture(e.pointerId);
     drag.current = {startY: e.clientY, startH: sectionRef.current?.offsetHeight ?? dockHeight};
+    setResized(true);
   };
   const onPointerMove = (e: PointerEvent<HTMLDivElement>) => {
     const d = drag.current;
@@ -93,6 +143,7 @@ function Dock(): ReactNode {
     if (e.key === 'ArrowUp') ui.setDockHeight(Math.min(maxHeight(), dockHeight + step));
     else if (e.key === 'ArrowDown') ui.setDockHeight(dockHeight - step);
     else return;
+    setResized(true);
     e.preventDefault();
   };
 
@@ -104,12 +155,15 @@ function Dock(): ReactNode {
   return (
     <section
       ref={sectionRef}
-      className={clsx(styles.dock, dockOpen && styles.open)}
-      style={dockOpen ? {height: `min(${dockHeight}px, calc(100vh - 6rem))`} : undefined}
+      className={clsx(styles.dock, dockOpen && styles.open, resized && styles.resized)}
+      style={dockOpen ? ({'--lab-dock-height': `${dockHeight}px`} as CSSProperties) : undefined}
       aria-label="Lab terminal"
       data-testid="terminal-dock"
       data-open={dockOpen ? 'true' : 'false'}>
       <DockSpace height={space} />
+      <div className={styles.srOnly} role="log" aria-live="polite" data-testid="dock-announcement">
+        {announcement}
+      </div>
       {dockOpen && (
         <div
           className={styles.handle}
@@ -130,14 +184,26 @@ function Dock(): ReactNode {
         <span className={styles.title}>
           <span aria-hidden="true">▣</span> Terminal
         </span>
+        <button
+          type="button"
+          className={clsx(styles.btn, screenReader && styles.pressed)}
+          aria-pressed={screenReader}
+          data-testid="screen-reader-toggle"
+          onClick={() => ui.setScreenReader(!screenReader)}
+          title="Screen reader mode: makes the terminal's output readable by assistive technology">
+          <span aria-hidden="true">♿</span>
+          <span className={styles.label}> Screen reader</span>
+        </button>
         <span
           className={clsx(styles.conn, styles[`conn_${connection}`])}
           data-testid="dock-connection"
           data-state={connection}
           title={session ? `Docker Engine: ${session.engine}, builder: ${session.builder}` : undefined}>
           <span className={styles.dot} aria-hidden="true" />
-          {CONNECTION_LABEL[connection]}
-          {connection === 'online' && session?.engine === 'down' && ' · engine down'}
+          <span className={styles.connText}>
+            {CONNECTION_LABEL[connection]}
+            {connection === 'online' && session?.engine === 'down' && ' · engine down'}
+          </span>
         </span>
         {command && (
           <span className={styles.running} title={command.line}>
@@ -160,16 +226,6 @@ function Dock(): ReactNode {
             <option value="hub">Docker Hub{hubUser ? ` (${hubUser})` : ''}</option>
           </select>
         </label>
-        <button
-          type="button"
-          className={clsx(styles.btn, screenReader && styles.pressed)}
-          aria-pressed={screenReader}
-          data-testid="screen-reader-toggle"
-          onClick={() => ui.setScreenReader(!screenReader)}
-          title="Screen reader mode: makes the terminal's output readable by assistive technology">
-          <span aria-hidden="true">♿</span>
-          <span className={styles.label}> Screen reader</span>
-        </button>
         {dockActivated && (
           <button
             type="button"
@@ -180,7 +236,11 @@ function Dock(): ReactNode {
             Clear
           </button>
         )}
+        <span id={KEYS_HINT_ID} className={clsx(styles.keys, !dockOpen && styles.keysHidden)}>
+          Esc then Tab: leave the terminal · {TERMINAL_SHORTCUT_LABEL}: terminal ↔ page
+        </span>
         <button
+          ref={toggleRef}
           type="button"
           className={clsx(styles.btn, styles.toggle)}
           data-testid="dock-toggle"
@@ -199,6 +259,10 @@ function Dock(): ReactNode {
             height={dockHeight}
             screenReader={screenReader}
             focusRequest={focusRequest}
+            onLeave={(direction) => {
+              if (direction === 'forward') pageFocus.restore();
+              else toggleRef.current?.focus();
+            }}
           />
           {connection === 'offline' && (
             <div className={styles.overlay} role="status">
@@ -223,9 +287,12 @@ function XtermView(props: {
   height: number;
   screenReader: boolean;
   focusRequest: number;
+  onLeave: (direction: 'forward' | 'backward') => void;
 }): ReactNode {
   const {client, ui} = useLab();
   const {controllerRef, open, height, screenReader, focusRequest} = props;
+  const onLeaveRef = useRef(props.onLeave);
+  onLeaveRef.current = props.onLeave;
   const hostRef = useRef<HTMLDivElement>(null);
   const [state, setState] = useState<'loading' | 'ready' | 'failed'>('loading');
   const focusedRequest = useRef(0);
@@ -238,6 +305,8 @@ function XtermView(props: {
         controllerRef.current = mountTerminal(hostRef.current, {
           client,
           screenReader: ui.get().screenReader,
+          onLeave: (direction) => onLeaveRef.current(direction),
+          describedBy: KEYS_HINT_ID,
         });
         setState('ready');
       })

@@ -12,6 +12,16 @@ import type {LabSessionClient} from '@site/src/client/session';
 
 export interface TerminalController {
   fit(): void;
+  /** Whether the keyboard focus is in the terminal. */
+  hasFocus(): boolean;
+  /**
+   * A command started: remember where its output begins, and empty xterm's screen-reader
+   * live region, which otherwise keeps the whole session's text and soon only says
+   * "Too much output to announce".
+   */
+  commandStarted(): void;
+  /** The last `n` non-blank lines printed since commandStarted(). */
+  lastLines(n: number): string[];
   clear(): void;
   focus(): void;
   setScreenReader(on: boolean): void;
@@ -20,12 +30,29 @@ export interface TerminalController {
   dispose(): void;
 }
 
+/** Every ANSI colour at least 4.5:1 on the background (xterm's default red #cd3131 is 3.1:1 here). */
 const DARK: ITheme = {
   background: '#1b1b1d',
   foreground: '#e3e3e3',
   cursor: '#25c2a0',
   cursorAccent: '#1b1b1d',
   selectionBackground: 'rgba(37, 194, 160, 0.35)',
+  black: '#8b8b8b',
+  red: '#ff6b6b',
+  green: '#4ec98a',
+  yellow: '#e5c07b',
+  blue: '#6cb6ff',
+  magenta: '#d38cf5',
+  cyan: '#56c8d8',
+  white: '#e3e3e3',
+  brightBlack: '#9d9d9d',
+  brightRed: '#ff8e8e',
+  brightGreen: '#7ee2a8',
+  brightYellow: '#f0d399',
+  brightBlue: '#96cbff',
+  brightMagenta: '#e2b0fa',
+  brightCyan: '#8ad9e4',
+  brightWhite: '#ffffff',
 };
 
 /** GitHub's light terminal colours: xterm's default palette is made for dark backgrounds. */
@@ -42,15 +69,15 @@ const LIGHT: ITheme = {
   blue: '#0969da',
   magenta: '#8250df',
   cyan: '#1b7c83',
-  white: '#6e7781',
+  white: '#57606a',
   brightBlack: '#57606a',
   brightRed: '#a40e26',
   brightGreen: '#1a7f37',
   brightYellow: '#633c01',
-  brightBlue: '#218bff',
-  brightMagenta: '#a475f9',
-  brightCyan: '#3192aa',
-  brightWhite: '#8c959f',
+  brightBlue: '#0550ae',
+  brightMagenta: '#6639ba',
+  brightCyan: '#1b6d75',
+  brightWhite: '#424a53',
 };
 
 function currentTheme(): ITheme {
@@ -94,6 +121,15 @@ function copyText(text: string): void {
   else fallback();
 }
 
+/**
+ * WebGL only at a device pixel ratio of 1: at 2 or 3 (phones, HiDPI screens) xterm's WebGL
+ * renderer draws the glyphs 2-3x too large and clips them (xterm.js issue 4728), while the
+ * DOM renderer is right at every ratio.
+ */
+export function useWebgl(devicePixelRatio: number, webgl2: boolean): boolean {
+  return webgl2 && devicePixelRatio === 1;
+}
+
 function webgl2Available(): boolean {
   try {
     return !!document.createElement('canvas').getContext('webgl2');
@@ -104,9 +140,16 @@ function webgl2Available(): boolean {
 
 export function mountTerminal(
   el: HTMLElement,
-  options: {client: LabSessionClient; screenReader: boolean},
+  options: {
+    client: LabSessionClient;
+    screenReader: boolean;
+    /** Escape then Tab (or Shift+Tab), or F6: the reader leaves the terminal. */
+    onLeave: (direction: 'forward' | 'backward') => void;
+    /** Id of an element describing how to leave (set as the input's aria-describedby). */
+    describedBy?: string;
+  },
 ): TerminalController {
-  const {client} = options;
+  const {client, onLeave} = options;
   const mono = getComputedStyle(document.documentElement)
     .getPropertyValue('--ifm-font-family-monospace')
     .trim();
@@ -118,6 +161,9 @@ export function mountTerminal(
     cursorBlink: true,
     screenReaderMode: options.screenReader,
     theme: currentTheme(),
+    // WCAG AA for every colour the output uses, dim text included: xterm lightens or darkens
+    // a foreground that is too close to its background.
+    minimumContrastRatio: 4.5,
     rightClickSelectsWord: false,
     // `term.unicode` (for the Unicode 11 widths) is a proposed API.
     allowProposedApi: true,
@@ -138,7 +184,7 @@ export function mountTerminal(
   let renderer: 'webgl' | 'dom' = 'dom';
   let disposed = false;
   let webgl: {dispose(): void} | null = null;
-  if (webgl2Available()) {
+  if (useWebgl(window.devicePixelRatio, webgl2Available())) {
     import('@xterm/addon-webgl')
       .then(({WebglAddon}) => {
         if (disposed) return;
@@ -181,12 +227,16 @@ export function mountTerminal(
   doFit();
 
   const subs = [
-    term.onResize(({cols, rows}) => client.resize(cols, rows)),
+    term.onResize(({cols, rows}) => {
+      el.dataset.cols = String(cols);
+      client.resize(cols, rows);
+    }),
     term.onData((data) => {
       client.input(data);
     }),
   ];
   client.resize(term.cols, term.rows);
+  el.dataset.cols = String(term.cols);
   const detach = client.attachSink({write: (data, drawn) => term.write(data, drawn)});
 
   // Light / dark: Docusaurus flips <html data-theme>.
@@ -196,8 +246,27 @@ export function mountTerminal(
   });
   themeObserver.observe(document.documentElement, {attributes: true, attributeFilter: ['data-theme']});
 
+  if (options.describedBy) term.textarea?.setAttribute('aria-describedby', options.describedBy);
+
+  // The way out (WCAG 2.1.2): Escape is not sent to the server; it arms the next Tab or
+  // Shift+Tab to leave the terminal instead of being typed. F6 leaves at once.
+  let leaveArmed = false;
   // Ctrl-Shift-C copies the selection; Ctrl-Shift-V lets the browser fire its paste event (xterm pastes it).
   term.attachCustomKeyEventHandler((e) => {
+    if (e.type === 'keydown' && !e.ctrlKey && !e.altKey && !e.metaKey) {
+      if (e.key === 'Escape') {
+        leaveArmed = true;
+        e.preventDefault();
+        return false;
+      }
+      if (e.key === 'F6' || (leaveArmed && e.key === 'Tab')) {
+        leaveArmed = false;
+        e.preventDefault();
+        onLeave(e.shiftKey ? 'backward' : 'forward');
+        return false;
+      }
+      if (!['Shift', 'Control', 'Alt', 'Meta'].includes(e.key)) leaveArmed = false;
+    }
     if (e.type !== 'keydown' || !e.ctrlKey || !e.shiftKey || e.altKey || e.metaKey) return true;
     if (e.code === 'KeyC') {
       if (term.hasSelection()) copyText(term.getSelection());
@@ -217,8 +286,48 @@ export function mountTerminal(
 
   window.__labTerminalText = () => bufferText(term);
 
+  // A swipe on the terminal scrolls its output, not the page (touch screens).
+  let touchY: number | null = null;
+  let touchRest = 0;
+  const onTouchStart = (e: TouchEvent) => {
+    touchY = e.touches.length === 1 ? e.touches[0]!.clientY : null;
+    touchRest = 0;
+  };
+  const onTouchMove = (e: TouchEvent) => {
+    if (touchY === null || e.touches.length !== 1) return;
+    const y = e.touches[0]!.clientY;
+    const rowHeight = el.offsetHeight / Math.max(1, term.rows);
+    touchRest += touchY - y;
+    touchY = y;
+    const lines = Math.trunc(touchRest / rowHeight);
+    if (lines !== 0) {
+      term.scrollLines(lines);
+      touchRest -= lines * rowHeight;
+    }
+    e.preventDefault();
+  };
+  el.addEventListener('touchstart', onTouchStart, {passive: true});
+  el.addEventListener('touchmove', onTouchMove, {passive: false});
+
+  let commandStart = 0;
+
   return {
     fit: doFit,
+    commandStarted() {
+      const buf = term.buffer.active;
+      commandStart = buf.baseY + buf.cursorY;
+      el.querySelector('.live-region')?.replaceChildren();
+    },
+    lastLines(n) {
+      const buf = term.buffer.active;
+      const lines: string[] = [];
+      for (let i = buf.length - 1; i > commandStart && lines.length < n; i--) {
+        const text = buf.getLine(i)?.translateToString(true).trim();
+        if (text) lines.unshift(text);
+      }
+      return lines;
+    },
+    hasFocus: () => !!term.textarea && document.activeElement === term.textarea,
     clear: () => term.clear(),
     focus: () => term.focus(),
     setScreenReader(on) {
@@ -231,6 +340,8 @@ export function mountTerminal(
       ro.disconnect();
       themeObserver.disconnect();
       el.removeEventListener('contextmenu', onContextMenu);
+      el.removeEventListener('touchstart', onTouchStart);
+      el.removeEventListener('touchmove', onTouchMove);
       detach();
       for (const s of subs) s.dispose();
       webgl?.dispose();

@@ -57,6 +57,32 @@ function service(objects: K8sObject[], name: string) {
   return s.spec as {clusterIP?: string; ports: {name?: string; port: number; targetPort?: number | string}[]};
 }
 
+interface RegistryConfig {
+  auth: {token: {realm: string; service: string; issuer: string; rootcertbundle: string}};
+  storage: {filesystem: {rootdirectory: string}};
+  http: {addr: string};
+}
+
+function registryConfig(objects: K8sObject[]): RegistryConfig {
+  return parse(configMapData(objects, 'lab-registry-config')['config.yml']!, YAML_11) as RegistryConfig;
+}
+
+/**
+ * Where the registry's realm leads: its host must be a Service, its port a port of that Service, and
+ * that port's target a port of the pods it selects. The container port, or why not.
+ */
+function realmTarget(objects: K8sObject[]): {containerPort?: number; error?: string} {
+  const realm = new URL(registryConfig(objects).auth.token.realm);
+  const svc = objects.find((o) => o.kind === 'Service' && o.metadata.name === realm.hostname);
+  if (!svc) return {error: `${realm.hostname} is no Service`};
+  const spec = svc.spec as {selector: Record<string, string>; ports: {port: number; targetPort?: number | string}[]};
+  const port = spec.ports.find((p) => p.port === Number(realm.port || 80));
+  if (!port) return {error: `the Service ${realm.hostname} has no port ${realm.port || 80}`};
+  const pods = workloads(objects).filter((w) => Object.entries(spec.selector).every(([k, v]) => w.podLabels[k] === v));
+  const target = pods.map((w) => resolvePort(w.pod.containers, port.targetPort ?? port.port)).find(Boolean);
+  return target ? {containerPort: target.containerPort} : {error: `port ${port.port} of ${realm.hostname} leads to no container port`};
+}
+
 function podOf(w: Workload): Endpoint {
   return {pod: {namespace: w.namespace ?? '', labels: w.podLabels, ports: w.pod.containers.flatMap((c) => c.ports ?? [])}};
 }
@@ -318,11 +344,7 @@ describe('deploy/: the engines', () => {
 describe('deploy/: the registry', () => {
   for (const [name, r] of Object.entries(overlays)) {
     it(`${name}: token auth with realm = the companion's token port /token, the server's issuer and service, the certificate from a Secret`, () => {
-      const config = parse(configMapData(r.objects, 'lab-registry-config')['config.yml']!, YAML_11) as {
-        auth: {token: {realm: string; service: string; issuer: string; rootcertbundle: string}};
-        storage: {filesystem: {rootdirectory: string}};
-        http: {addr: string};
-      };
+      const config = registryConfig(r.objects);
       const token = config.auth.token;
       expect(Object.keys(config.auth)).toEqual(['token']);
       expect(token.service).toBe('lab-registry');
@@ -338,11 +360,8 @@ describe('deploy/: the registry', () => {
       const realm = new URL(token.realm);
       expect(realm.protocol).toBe('http:');
       expect(realm.pathname).toBe('/token');
-      const companion = service(r.objects, realm.hostname);
-      const port = companion.ports.find((p) => p.port === Number(realm.port || 80));
-      expect(port, `the realm's port ${realm.port || 80} is a port of the Service ${realm.hostname}`).toBeDefined();
-      const c = workload(r.objects, 'Deployment', 'lab-companion').pod.containers[0]!;
-      expect(resolvePort([c], port!.targetPort ?? port!.port)?.containerPort).toBe(served.port);
+      expect(realm.hostname).toBe('lab-companion');
+      expect(realmTarget(r.objects)).toEqual({containerPort: served.port});
       expect(served.port).not.toBe(Number(env.LAB_PORT));
 
       const w = workload(r.objects, 'Deployment', 'lab-registry');
@@ -356,6 +375,27 @@ describe('deploy/: the registry', () => {
       expect(resolvePort(w.pod.containers, Number(config.http.addr.split(':').pop()))).toBeDefined();
     });
   }
+});
+
+describe('deploy/: the checks themselves can fail', () => {
+  it('the realm check: the old guess (the companion\'s site port, /companion/token) leads to the site, not the token service', () => {
+    const objects = structuredClone(example.objects);
+    const cm = find(objects, 'ConfigMap', 'lab-registry-config', 'docker-lab')!;
+    const data = cm.data as Record<string, string>;
+    data['config.yml'] = data['config.yml']!.replace(/realm: .*/, 'realm: http://lab-companion/companion/token');
+    expect(realmTarget(objects)).toEqual({containerPort: 3000});
+    data['config.yml'] = data['config.yml']!.replace(/realm: .*/, 'realm: http://lab-companion:5002/token');
+    expect(realmTarget(objects).error).toMatch(/has no port 5002/);
+    data['config.yml'] = data['config.yml']!.replace(/realm: .*/, 'realm: http://companion:5001/token');
+    expect(realmTarget(objects).error).toMatch(/is no Service/);
+  });
+
+  it('the settings check: it finds what the server reads, and not what it does not', () => {
+    for (const known of ['LAB_PORT', 'LAB_STATE_DIR', 'LAB_ADMIN_TOKEN', 'LAB_TOKEN_PORT', 'LAB_TOKEN_KEY', 'LAB_LOG_LEVEL', 'DOCKER_HOST']) {
+      expect(SERVER_SETTINGS, known).toContain(known);
+    }
+    for (const guessed of ['LAB_TOKEN_KEY_FILE', 'LAB_TOKEN_CERT_FILE']) expect(SERVER_SETTINGS, guessed).not.toContain(guessed);
+  });
 });
 
 describe('deploy/: the Ingress', () => {

@@ -34,6 +34,11 @@ if missing access-token; then
   openssl rand -hex 24 | tr -d '\n' >access-token
 fi
 
+if missing admin-token; then
+  say "admin-token (LAB_ADMIN_TOKEN: bearer token of the admin API, /companion/admin/...)"
+  openssl rand -hex 24 | tr -d '\n' >admin-token
+fi
+
 if missing token-key.pem token-cert.pem; then
   say "token-key.pem, token-cert.pem (the registry's token signer; the registry trusts the certificate)"
   ec_key token-key.pem

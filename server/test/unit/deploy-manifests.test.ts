@@ -18,6 +18,7 @@ import {schemaErrors} from '../deploy/k8s-schema';
 import {renderKustomization, YAML_11, type K8sObject, type Rendered} from '../deploy/kustomize';
 import {allows, type Endpoint} from '../deploy/network';
 import {dataKeys, find, referenceErrors, resolvePort, workloads, type Workload} from '../deploy/references';
+import {settingsReadBy} from '../deploy/server-settings';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const DEPLOY = path.join(ROOT, 'deploy');
@@ -29,6 +30,8 @@ const overlays: Record<string, Rendered> = Object.fromEntries(
   OVERLAY_NAMES.map((name) => [name, renderKustomization(path.join(DEPLOY, 'overlays', name))]),
 );
 const example = overlays.example!;
+/** The environment variables the companion server's source reads. */
+const SERVER_SETTINGS = settingsReadBy(path.join(ROOT, 'server/src'));
 
 function walk(dir: string): string[] {
   return readdirSync(dir, {withFileTypes: true}).flatMap((e) =>
@@ -52,6 +55,32 @@ function service(objects: K8sObject[], name: string) {
   const s = objects.find((o) => o.kind === 'Service' && o.metadata.name === name);
   if (!s) throw new Error(`Service ${name} is missing`);
   return s.spec as {clusterIP?: string; ports: {name?: string; port: number; targetPort?: number | string}[]};
+}
+
+interface RegistryConfig {
+  auth: {token: {realm: string; service: string; issuer: string; rootcertbundle: string}};
+  storage: {filesystem: {rootdirectory: string}};
+  http: {addr: string};
+}
+
+function registryConfig(objects: K8sObject[]): RegistryConfig {
+  return parse(configMapData(objects, 'lab-registry-config')['config.yml']!, YAML_11) as RegistryConfig;
+}
+
+/**
+ * Where the registry's realm leads: its host must be a Service, its port a port of that Service, and
+ * that port's target a port of the pods it selects. The container port, or why not.
+ */
+function realmTarget(objects: K8sObject[]): {containerPort?: number; error?: string} {
+  const realm = new URL(registryConfig(objects).auth.token.realm);
+  const svc = objects.find((o) => o.kind === 'Service' && o.metadata.name === realm.hostname);
+  if (!svc) return {error: `${realm.hostname} is no Service`};
+  const spec = svc.spec as {selector: Record<string, string>; ports: {port: number; targetPort?: number | string}[]};
+  const port = spec.ports.find((p) => p.port === Number(realm.port || 80));
+  if (!port) return {error: `the Service ${realm.hostname} has no port ${realm.port || 80}`};
+  const pods = workloads(objects).filter((w) => Object.entries(spec.selector).every(([k, v]) => w.podLabels[k] === v));
+  const target = pods.map((w) => resolvePort(w.pod.containers, port.targetPort ?? port.port)).find(Boolean);
+  return target ? {containerPort: target.containerPort} : {error: `port ${port.port} of ${realm.hostname} leads to no container port`};
 }
 
 function podOf(w: Workload): Endpoint {
@@ -80,7 +109,8 @@ describe('deploy/: the kustomization', () => {
       'Deployment/lab-companion', 'Service/lab-companion', 'ConfigMap/lab-companion-env', 'Ingress/lab-companion',
       'StatefulSet/lab-engine', 'Service/lab-engine',
       'Deployment/lab-registry', 'Service/lab-registry', 'PersistentVolumeClaim/lab-registry-data', 'ConfigMap/lab-registry-config',
-      'Secret/lab-token-signing', 'Secret/lab-registry-token-cert', 'Secret/lab-access-token',
+      'Secret/lab-token-signing', 'Secret/lab-registry-token-cert', 'Secret/lab-access-token', 'Secret/lab-admin-token',
+      'PersistentVolumeClaim/lab-companion-state',
     ]) expect(names).toContain(part);
     for (const o of example.objects) if (o.kind !== 'Namespace') expect(o.metadata.namespace, `${o.kind}/${o.metadata.name}`).toBe('docker-lab');
   });
@@ -139,13 +169,15 @@ describe('deploy/: the kustomization', () => {
       }
       const pem = (f: string) => readFileSync(path.join(dir, f), 'utf8');
 
-      // The engines' certificate: signed by the engine CA, valid for every name in LAB_ENGINES.
+      // The engines' certificate: signed by the engine CA, valid for the engine in DOCKER_HOST and
+      // for every pod of the StatefulSet (the engine pool of issue 17 will address each).
       const ca = new X509Certificate(pem('engine-ca.pem'));
       const engine = new X509Certificate(pem('engine-cert.pem'));
       expect(engine.verify(ca.publicKey)).toBe(true);
       for (const r of Object.values(overlays)) {
-        for (const address of configMapData(r.objects, 'lab-companion-env').LAB_ENGINES!.split(',')) {
-          const host = new URL(address.replace(/^tcp:/, 'https:')).hostname;
+        const pods = Array.from({length: workload(r.objects, 'StatefulSet', 'lab-engine').replicas}, (_, i) => `lab-engine-${i}.lab-engine`);
+        const dockerHost = new URL(configMapData(r.objects, 'lab-companion-env').DOCKER_HOST!.replace(/^tcp:/, 'https:')).hostname;
+        for (const host of [dockerHost, ...pods]) {
           expect(tlsCheckServerIdentity(host, {subjectaltname: engine.subjectAltName ?? ''} as never), host).toBeUndefined();
         }
       }
@@ -164,6 +196,7 @@ describe('deploy/: the kustomization', () => {
       expect(createPrivateKey(pem('token-key.pem')).asymmetricKeyDetails?.namedCurve).toBe('prime256v1');
       expect(samePair('token-cert.pem', 'token-key.pem')).toBe(true);
       expect(pem('access-token').length).toBeGreaterThanOrEqual(16);
+      expect(loadConfig({LAB_ADMIN_TOKEN: pem('admin-token')}, '/app').readers.adminToken).toBeDefined();
       // A second run keeps what exists.
       const before = pem('token-key.pem');
       expect(spawnSync('bash', [path.join(DEPLOY, 'make-secrets.sh'), dir, 'lab.example.org']).status).toBe(0);
@@ -202,10 +235,45 @@ describe('deploy/: the companion server', () => {
       expect(() => loadConfig(env, '/app')).toThrow(/access token/);
     });
 
+    it(`${name}: every LAB_* setting in its ConfigMap and environment is one the server reads`, () => {
+      const env = configMapData(r.objects, 'lab-companion-env');
+      const c = workload(r.objects, 'Deployment', 'lab-companion').pod.containers[0]!;
+      const names = [...Object.keys(env), ...(c.env ?? []).map((e) => e.name)];
+      const unknown = names.filter((n) => (n.startsWith('LAB_') || n === 'DOCKER_HOST') && !SERVER_SETTINGS.has(n));
+      expect(unknown, 'settings the server does not read (it would silently use its defaults)').toEqual([]);
+    });
+
+    it(`${name}: the reader store and cookie key (LAB_STATE_DIR) live on a persistent volume of the one replica`, () => {
+      const env = configMapData(r.objects, 'lab-companion-env');
+      const w = workload(r.objects, 'Deployment', 'lab-companion');
+      const stateDir = loadConfig({...env, LAB_ACCESS_TOKEN: 'x'.repeat(32)}, '/app').readers.stateDir;
+      const c = w.pod.containers.find((x) => x.name === 'companion')!;
+      const mount = (c.volumeMounts ?? []).find((m) => m.mountPath === stateDir);
+      expect(mount, `a volume mounted at ${stateDir}`).toBeDefined();
+      expect(mount!.readOnly ?? false).toBe(false);
+      const volume = (w.pod.volumes ?? []).find((v) => v.name === mount!.name);
+      const claim = find(r.objects, 'PersistentVolumeClaim', volume?.persistentVolumeClaim?.claimName ?? '', 'docker-lab');
+      expect(claim, 'a PersistentVolumeClaim, not an emptyDir').toBeDefined();
+      expect((claim!.spec as {accessModes: string[]}).accessModes).toEqual(['ReadWriteOnce']);
+      // One writer of the store: one replica, and the old pod gone before the new one starts.
+      expect(w.replicas).toBe(1);
+      expect((find(r.objects, 'Deployment', 'lab-companion', 'docker-lab')!.spec as {strategy: {type: string}}).strategy.type).toBe('Recreate');
+    });
+
+    it(`${name}: the admin API's token comes from a Secret`, () => {
+      const c = workload(r.objects, 'Deployment', 'lab-companion').pod.containers[0]!;
+      const admin = c.env?.find((e) => e.name === 'LAB_ADMIN_TOKEN');
+      expect(admin?.valueFrom?.secretKeyRef).toEqual({name: 'lab-admin-token', key: 'token'});
+      expect(dataKeys(find(r.objects, 'Secret', 'lab-admin-token', 'docker-lab'))).toEqual(['token']);
+      expect(configMapData(r.objects, 'lab-companion-env').LAB_ADMIN_TOKEN).toBeUndefined();
+    });
+
     it(`${name}: the token signing key is a Secret, mounted read-only, readable by the server's group only`, () => {
       const env = configMapData(r.objects, 'lab-companion-env');
       const w = workload(r.objects, 'Deployment', 'lab-companion');
-      for (const file of [env.LAB_TOKEN_KEY_FILE!, env.LAB_TOKEN_CERT_FILE!]) {
+      const token = loadConfig({...env, LAB_ACCESS_TOKEN: 'x'.repeat(32)}, '/app').readers.token;
+      expect(token, 'the token service is on (LAB_TOKEN_KEY and LAB_TOKEN_CERT)').toBeDefined();
+      for (const file of [token!.keyFile, token!.certFile]) {
         const {mount, volume} = mountOf(w, 'companion', file);
         expect(mount?.readOnly, file).toBe(true);
         expect(volume?.secret?.secretName).toBe('lab-token-signing');
@@ -246,14 +314,16 @@ describe('deploy/: the engines', () => {
       expect(w.pod.automountServiceAccountToken).toBe(false);
     });
 
-    it(`${name}: LAB_ENGINES names each engine pod through the headless Service, and the engines serve TLS only`, () => {
+    it(`${name}: DOCKER_HOST names an engine pod through the headless Service (the server drives one engine today), and the engines serve TLS only`, () => {
       const env = configMapData(r.objects, 'lab-companion-env');
       const w = workload(r.objects, 'StatefulSet', 'lab-engine');
       const svc = service(r.objects, 'lab-engine');
       expect(svc.clusterIP).toBe('None');
       const port = svc.ports[0]!.port;
-      const expected = Array.from({length: w.replicas}, (_, i) => `tcp://lab-engine-${i}.lab-engine:${port}`);
-      expect(env.LAB_ENGINES!.split(',')).toEqual(expected);
+      expect(env.DOCKER_HOST).toBe(`tcp://lab-engine-0.lab-engine:${port}`);
+      // LAB_ENGINES (the engine pool, issue 17 point 1) is not built: no pod stands idle for it.
+      expect(env.LAB_ENGINES).toBeUndefined();
+      expect(w.replicas).toBe(1);
       const args = w.pod.containers[0]!.args ?? [];
       expect(args).toContain('--tlsverify');
       expect(args).toContain(`--host=tcp://0.0.0.0:${port}`);
@@ -273,23 +343,26 @@ describe('deploy/: the engines', () => {
 
 describe('deploy/: the registry', () => {
   for (const [name, r] of Object.entries(overlays)) {
-    it(`${name}: token auth with realm = the companion's /companion/token, issuer docker-lab, service lab-registry, the certificate from a Secret`, () => {
-      const config = parse(configMapData(r.objects, 'lab-registry-config')['config.yml']!, YAML_11) as {
-        auth: {token: {realm: string; service: string; issuer: string; rootcertbundle: string}};
-        storage: {filesystem: {rootdirectory: string}};
-        http: {addr: string};
-      };
+    it(`${name}: token auth with realm = the companion's token port /token, the server's issuer and service, the certificate from a Secret`, () => {
+      const config = registryConfig(r.objects);
       const token = config.auth.token;
       expect(Object.keys(config.auth)).toEqual(['token']);
       expect(token.service).toBe('lab-registry');
       expect(token.issuer).toBe('docker-lab');
+      // The token service as the server runs it from the companion's own settings.
+      const env = configMapData(r.objects, 'lab-companion-env');
+      const served = loadConfig({...env, LAB_ACCESS_TOKEN: 'x'.repeat(32)}, '/app').readers.token!;
+      expect(served, 'the companion runs a token service').toBeDefined();
+      expect(served.service).toBe(token.service);
+      expect(served.issuer).toBe(token.issuer);
+      expect(isLoopback(served.host), 'the token service binds beyond loopback: the engines call it').toBe(false);
+      // realm host:port = a port of the companion Service that maps to the container's LAB_TOKEN_PORT.
       const realm = new URL(token.realm);
-      expect(realm.pathname).toBe('/companion/token');
-      const companion = service(r.objects, realm.hostname);
-      const port = companion.ports.find((p) => p.port === Number(realm.port || 80));
-      expect(port, 'the realm names a port of the companion Service').toBeDefined();
-      const c = workload(r.objects, 'Deployment', 'lab-companion').pod.containers[0]!;
-      expect(resolvePort([c], port!.targetPort)?.containerPort).toBe(Number(configMapData(r.objects, 'lab-companion-env').LAB_PORT));
+      expect(realm.protocol).toBe('http:');
+      expect(realm.pathname).toBe('/token');
+      expect(realm.hostname).toBe('lab-companion');
+      expect(realmTarget(r.objects)).toEqual({containerPort: served.port});
+      expect(served.port).not.toBe(Number(env.LAB_PORT));
 
       const w = workload(r.objects, 'Deployment', 'lab-registry');
       const cert = mountOf(w, 'registry', token.rootcertbundle);
@@ -302,6 +375,27 @@ describe('deploy/: the registry', () => {
       expect(resolvePort(w.pod.containers, Number(config.http.addr.split(':').pop()))).toBeDefined();
     });
   }
+});
+
+describe('deploy/: the checks themselves can fail', () => {
+  it('the realm check: the old guess (the companion\'s site port, /companion/token) leads to the site, not the token service', () => {
+    const objects = structuredClone(example.objects);
+    const cm = find(objects, 'ConfigMap', 'lab-registry-config', 'docker-lab')!;
+    const data = cm.data as Record<string, string>;
+    data['config.yml'] = data['config.yml']!.replace(/realm: .*/, 'realm: http://lab-companion/companion/token');
+    expect(realmTarget(objects)).toEqual({containerPort: 3000});
+    data['config.yml'] = data['config.yml']!.replace(/realm: .*/, 'realm: http://lab-companion:5002/token');
+    expect(realmTarget(objects).error).toMatch(/has no port 5002/);
+    data['config.yml'] = data['config.yml']!.replace(/realm: .*/, 'realm: http://companion:5001/token');
+    expect(realmTarget(objects).error).toMatch(/is no Service/);
+  });
+
+  it('the settings check: it finds what the server reads, and not what it does not', () => {
+    for (const known of ['LAB_PORT', 'LAB_STATE_DIR', 'LAB_ADMIN_TOKEN', 'LAB_TOKEN_PORT', 'LAB_TOKEN_KEY', 'LAB_LOG_LEVEL', 'DOCKER_HOST']) {
+      expect(SERVER_SETTINGS, known).toContain(known);
+    }
+    for (const guessed of ['LAB_TOKEN_KEY_FILE', 'LAB_TOKEN_CERT_FILE']) expect(SERVER_SETTINGS, guessed).not.toContain(guessed);
+  });
 });
 
 describe('deploy/: the Ingress', () => {
@@ -348,7 +442,9 @@ describe('deploy/: NetworkPolicies', () => {
       expect(allows(o, engine, mirror, 80)).toBe(true);
       expect(allows(o, engine, mirror, 443)).toBe(true);
       expect(allows(o, engine, registry, 5000)).toBe(true);
-      expect(allows(o, engine, companion, 3000)).toBe(true); // the registry's token realm
+      const tokenPort = Number(configMapData(o, 'lab-companion-env').LAB_TOKEN_PORT);
+      expect(allows(o, engine, companion, tokenPort)).toBe(true); // the registry's token realm
+      expect(allows(o, engine, companion, 3000)).toBe(false); // the site and the terminal are not theirs
       for (const to of [internet, apiServer, otherPod]) {
         for (const port of [80, 443, 8080]) expect(allows(o, engine, to, port), JSON.stringify(to)).toBe(false);
       }
@@ -361,9 +457,15 @@ describe('deploy/: NetworkPolicies', () => {
       expect(allows(o, ingressController, companion, 3000)).toBe(true);
       expect(allows(o, otherPod, companion, 3000)).toBe(false);
       expect(allows(o, internet, companion, 3000)).toBe(false);
-      expect(allows(o, companion, registry, 5000)).toBe(false);
+      // The server's own registry calls (catalog, removing a reader's repositories), with tokens it signs.
+      expect(allows(o, companion, registry, 5000)).toBe(true);
       expect(allows(o, otherPod, registry, 5000)).toBe(false);
+      expect(allows(o, ingressController, registry, 5000)).toBe(false);
+      // Nobody but the engines reaches the token port.
+      const tokenPort = Number(configMapData(o, 'lab-companion-env').LAB_TOKEN_PORT);
+      for (const from of [ingressController, otherPod, registry, internet]) expect(allows(o, from, companion, tokenPort)).toBe(false);
       for (const to of [internet, apiServer, companion, engine, dns]) expect(allows(o, registry, to, 443)).toBe(false);
+      expect(allows(o, registry, companion, tokenPort)).toBe(false); // it checks tokens, it never asks for one
       expect(allows(o, companion, internet, 443)).toBe(false);
     });
   }

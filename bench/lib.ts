@@ -298,7 +298,8 @@ export class BenchClient {
       timeoutMs,
     );
     const t0 = performance.now();
-    this.send({t: 'run', blockId, command, ...(context ? {context} : {})});
+    if (context) this.send({t: 'context', ...context});
+    this.send({t: 'run', blockId, command, ...(context ? {context: context.context} : {})});
     const e = await end;
     if (e.msg.t === 'error') throw new Error(`run refused: ${e.msg.code}: ${e.msg.message}`);
     const f = await first;

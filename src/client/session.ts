@@ -196,10 +196,9 @@ export class LabSessionClient {
   private rows = 24;
   private sentSize: string | null = null;
 
-  /** Dockerfile text per lesson context, and the context the page shows now. */
+  /** Dockerfile text per lesson context, and the text the server has of each (this connection). */
   private readonly contexts = new Map<string, string>();
-  private currentContext: string | null = null;
-  private sentContext: string | null = null;
+  private readonly sentContexts = new Map<string, string>();
   /** Block whose `run` was sent and not yet started (to attribute `busy` and other errors). */
   private pendingRun: string | null = null;
 
@@ -304,68 +303,38 @@ export class LabSessionClient {
   }
 
   /**
-   * The reader is looking at (or editing) this Dockerfile for `context`: it
-   * becomes the session's current context, so a hand-typed `docker build .`
-   * builds it. Sent now if online, and again after each reconnect.
+   * The page shows this Dockerfile for lesson `context` (a block mounted, or
+   * the reader edited it). Sent on the one channel for lesson Dockerfiles (a
+   * `context` frame) now if online and changed, and again after a reconnect.
+   * It does not switch the session's lesson: running a block does.
    */
   setContext(context: string, dockerfile: string): void {
     this.contexts.set(context, dockerfile);
-    this.currentContext = context;
-    this.sendContext();
+    this.sendContext(context);
   }
 
   /**
-   * A Dockerfile block for `context` is on the page (or its text changed)
-   * without being the one the reader looks at: remember its text; it becomes
-   * the current context only if there is none yet, and is re-sent if it is.
+   * Run a lesson block. `context` names the block's lesson: it becomes the
+   * session's current one (its Dockerfile is sent first if the server does not
+   * have this text yet). Returns false (and changes nothing) when not online.
    */
-  noteContext(context: string, dockerfile: string): void {
-    this.contexts.set(context, dockerfile);
-    if (this.currentContext === null) this.currentContext = context;
-    if (this.currentContext === context) this.sendContext();
-  }
-
-  /** The Dockerfile text last registered for `context`, if any. */
-  contextText(context: string): string | undefined {
-    return this.contexts.get(context);
-  }
-
-  /**
-   * Run a lesson block. `context` selects the lesson context first: give the
-   * Dockerfile text with it (a Dockerfile block's Build), or just the name to
-   * use whatever `setContext` last registered for it (a shell block).
-   * Returns false (and changes nothing) when not online.
-   */
-  run(
-    blockId: string,
-    command: string,
-    context?: string | {context: string; dockerfile: string},
-  ): boolean {
+  run(blockId: string, command: string, context?: string): boolean {
     if (!this.isOnline()) return false;
-    let ctx: {context: string; dockerfile: string} | undefined;
-    if (typeof context === 'object') {
-      this.contexts.set(context.context, context.dockerfile);
-      context = context.context;
-    }
     if (context) {
       const dockerfile = this.contexts.get(context);
-      if (dockerfile !== undefined) {
-        if (utf8Length(dockerfile) > MAX_DOCKERFILE_BYTES) {
-          this.setBlock(blockId, {
-            state: 'error',
-            code: 'too-large',
-            message: `The Dockerfile is larger than ${MAX_DOCKERFILE_BYTES / 1024} KB.`,
-          });
-          return false;
-        }
-        ctx = {context, dockerfile};
-        this.currentContext = context;
-        this.sentContext = contextKey(context, dockerfile);
+      if (dockerfile !== undefined && utf8Length(dockerfile) > MAX_DOCKERFILE_BYTES) {
+        this.setBlock(blockId, {
+          state: 'error',
+          code: 'too-large',
+          message: `The Dockerfile is larger than ${MAX_DOCKERFILE_BYTES / 1024} KB.`,
+        });
+        return false;
       }
+      this.sendContext(context);
     }
     this.pendingRun = blockId;
     this.setBlock(blockId, {state: 'pending'});
-    this.send(ctx ? {t: 'run', blockId, command, context: ctx} : {t: 'run', blockId, command});
+    this.send(context ? {t: 'run', blockId, command, context} : {t: 'run', blockId, command});
     return true;
   }
 
@@ -429,7 +398,7 @@ export class LabSessionClient {
     this.ws = null;
     this.awaitingHello = false;
     this.sentSize = null;
-    this.sentContext = null;
+    this.sentContexts.clear();
     this.clearTimer('connectTimer');
     this.clearTimer('pingTimer');
     this.clearTimer('ackTimer');
@@ -574,7 +543,7 @@ export class LabSessionClient {
       lastError: null,
     });
     this.sendSize();
-    this.sendContext();
+    for (const context of this.contexts.keys()) this.sendContext(context);
     this.flushAck();
     this.lastFrameAt = this.timers.now();
     this.schedulePing();
@@ -586,7 +555,7 @@ export class LabSessionClient {
       this.startFreshSession(true);
       if (this.ws && this.ws.readyState === OPEN) {
         this.sentSize = null;
-        this.sentContext = null;
+        this.sentContexts.clear();
         this.sendHello();
       }
       return;
@@ -694,14 +663,14 @@ export class LabSessionClient {
     this.send({t: 'resize', cols: this.cols, rows: this.rows});
   }
 
-  private sendContext(): void {
-    if (!this.isOnline() || this.currentContext === null) return;
-    const dockerfile = this.contexts.get(this.currentContext);
+  /** Send lesson `context`'s Dockerfile unless the server already has this text. */
+  private sendContext(context: string): void {
+    if (!this.isOnline()) return;
+    const dockerfile = this.contexts.get(context);
     if (dockerfile === undefined || utf8Length(dockerfile) > MAX_DOCKERFILE_BYTES) return;
-    const key = contextKey(this.currentContext, dockerfile);
-    if (key === this.sentContext) return;
-    this.sentContext = key;
-    this.send({t: 'context', context: this.currentContext, dockerfile});
+    if (this.sentContexts.get(context) === dockerfile) return;
+    this.sentContexts.set(context, dockerfile);
+    this.send({t: 'context', context, dockerfile});
   }
 
   private clearTimer(
@@ -719,10 +688,6 @@ function noop(): void {}
 
 function clamp(n: number, lo: number, hi: number): number {
   return Number.isFinite(n) ? Math.min(hi, Math.max(lo, n)) : lo;
-}
-
-function contextKey(context: string, dockerfile: string): string {
-  return `${context}\u0000${dockerfile}`;
 }
 
 function mapBlocks(

@@ -50,9 +50,12 @@ export interface ResizeMessage {
 }
 
 /**
- * The page's Dockerfile for a lesson context. Sent whenever the reader runs a
- * block (and when the editor changes), so `docker build .` builds exactly what
- * the page shows. `context` names a folder under `lessons/`.
+ * The page's Dockerfile for a lesson: the one channel the lesson's Dockerfile
+ * travels on. Sent when a Dockerfile block mounts or its text changes (an
+ * edit), and again after a reconnect, so `docker build .` builds exactly what
+ * the page shows. It registers the text; it does not make the lesson the
+ * current one (a `run` naming it does: the build context never follows
+ * scrolling). `context` names a folder under `lessons/`.
  */
 export interface ContextMessage {
   t: 'context';
@@ -61,16 +64,18 @@ export interface ContextMessage {
 }
 
 /**
- * "Run this lesson block": the server types `command` at the prompt (so the
- * reader sees exactly what ran) and executes it. If `context` is given it
- * becomes the session's current lesson context first.
+ * "Run this lesson block": the server parses `command` once, shows it at the
+ * prompt as the reader's line (so the reader sees exactly what runs) and
+ * executes it. If `context` names a lesson, it becomes the session's current
+ * lesson first; its Dockerfile must have come in a `context` frame before, or
+ * the run is refused (`unknown-context`).
  */
 export interface RunMessage {
   t: 'run';
   /** Correlates the command-start/command-end frames with the block. */
   blockId: string;
   command: string;
-  context?: {context: string; dockerfile: string};
+  context?: string;
 }
 
 /** The terminal has drawn everything up to and including `seq`. */
@@ -164,7 +169,9 @@ export type ErrorCode =
   | 'busy'
   | 'no-session'
   | 'session-limit'
-  | 'expired';
+  | 'expired'
+  /** A `run` named a lesson whose Dockerfile the page never sent. */
+  | 'unknown-context';
 
 export interface PongMessage {
   t: 'pong';
@@ -293,10 +300,7 @@ export function parseClientMessage(raw: string): ClientMessage {
         blockId: str(o, 'blockId', 128),
         command: str(o, 'command', 4096),
       };
-      if (o.context !== undefined) {
-        if (!isRecord(o.context)) throw new ProtocolError('bad-frame', '"context" must be an object');
-        msg.context = parseContext(o.context);
-      }
+      if (o.context !== undefined) msg.context = contextName(str(o, 'context', 64));
       return msg;
     }
     case 'ack':

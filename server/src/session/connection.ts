@@ -10,7 +10,7 @@ import {
 import type {Logger} from '../log';
 import {SessionLimitError, type SessionManager} from './manager';
 import type {OutputSink} from './output';
-import {Session, type SessionEvents} from './session';
+import type {Session, SessionEvents} from './session';
 
 /** A connection must say hello within this time. */
 const HELLO_TIMEOUT_MS = 10_000;
@@ -98,19 +98,8 @@ export function handleConnection(ws: WebSocket, manager: SessionManager, log: Lo
         session.setContext(msg.context, msg.dockerfile);
         break;
       case 'run': {
-        const refusal = Session.refuseRun(msg.command);
-        if (refusal) {
-          send({t: 'error', code: 'bad-frame', message: refusal, blockId: msg.blockId});
-          break;
-        }
-        if (session.busy || !session.run(msg.command, msg.blockId, msg.context)) {
-          send({
-            t: 'error',
-            code: 'busy',
-            message: 'a command is still running: wait for it or press Ctrl-C',
-            blockId: msg.blockId,
-          });
-        }
+        const refusal = session.run(msg.command, msg.blockId, msg.context);
+        if (refusal) send({t: 'error', code: refusal.code, message: refusal.message, blockId: msg.blockId});
         break;
       }
       case 'ack':

@@ -141,6 +141,24 @@ export class LineEditor {
     return erase + this.#paint();
   }
 
+  /**
+   * Accepts `line` as if the reader had typed it and pressed Enter: whatever
+   * was half typed is replaced, the prompt and `line` are shown, and `line`
+   * goes into history (unless `history: false`). Unlike feed(), nothing is
+   * interpreted, dropped or cut: the caller has validated `line` (one line, no
+   * control characters). Returns the output; the editor stops reading.
+   */
+  submit(line: string, opts: {history?: boolean} = {}): string {
+    if (!this.#reading) throw new Error('submit() needs a prompt that is reading');
+    const erase = this.#eraseOutput();
+    this.#setLine(line);
+    const recordHistory = this.#recordHistory;
+    if (opts.history === false) this.#recordHistory = false;
+    const out = erase + this.#paint() + this.#accept([]);
+    this.#recordHistory = recordHistory;
+    return out;
+  }
+
   /** Drops the most recent history entry (e.g. a line that held a password). */
   forgetLastHistoryEntry(): void {
     this.#history.pop();

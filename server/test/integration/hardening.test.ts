@@ -217,12 +217,7 @@ describe('ending sessions', () => {
     // Docker 20.10's BuildKit unsettled for the builds that follow.
     const quick = await startTestLab({LAB_UNACKED_BYTES: '65536', LAB_BUILDER: 'classic'});
     const client = await TestClient.connect(quick.url, {autoAck: false});
-    client.send({
-      t: 'run',
-      blockId: 'loud',
-      command: 'docker build --no-cache -t loud-unacked .',
-      context: {context: 'tiny', dockerfile: `FROM busybox\nRUN for i in $(seq 1 200000); do echo "loud line $i"; done # ${Date.now()}\n`},
-    });
+    client.sendRun('loud', 'docker build --no-cache -t loud-unacked .', {context: 'tiny', dockerfile: `FROM busybox\nRUN for i in $(seq 1 200000); do echo "loud line $i"; done # ${Date.now()}\n`});
     await client.waitForText(/loud line 1\b/);
     // The window is full: the server waits for acks that never come.
     await new Promise((r) => setTimeout(r, 1000));
@@ -237,15 +232,10 @@ describe('reconnect without loss', () => {
   it('a page that drops its connection mid-build gets every byte exactly once, in order', async () => {
     const first = await TestClient.connect(lab.url);
     const lines = 3000;
-    first.send({
-      t: 'run',
-      blockId: 'numbered',
-      command: 'docker build --no-cache -t reconnect-check .',
-      context: {
+    first.sendRun('numbered', 'docker build --no-cache -t reconnect-check .', {
         context: 'tiny',
         dockerfile: `FROM busybox\nRUN for i in $(seq 1 ${lines}); do echo "n=$i"; [ $((i % 300)) = 0 ] && sleep 0.2; done; echo finished # ${Date.now()}\n`,
-      },
-    });
+      });
     await first.waitForText(/n=600\b/);
     const {sessionId} = first.session;
     first.ws.terminate(); // a network blip: no close handshake

@@ -155,11 +155,17 @@ export class TestClient {
     return (await this.waitFor((m) => m.t === 'command-end', timeoutMs, from)) as CommandEndMessage;
   }
 
+  /** What a block's Run sends: the lesson's Dockerfile on its one channel (a `context` frame), then the `run`. */
+  sendRun(blockId: string, command: string, context?: {context: string; dockerfile: string}): void {
+    if (context) this.send({t: 'context', ...context});
+    this.send({t: 'run', blockId, command, ...(context ? {context: context.context} : {})});
+  }
+
   /** Press a block's Run button and wait for its command to end. */
   async run(command: string, context?: {context: string; dockerfile: string}, timeoutMs = 120_000): Promise<CommandEndMessage> {
     const from = this.messages.length;
     const blockId = `block-${from}`;
-    this.send({t: 'run', blockId, command, ...(context ? {context} : {})});
+    this.sendRun(blockId, command, context);
     return (await this.waitFor(
       (m) => (m.t === 'command-end' && m.blockId === blockId) || (m.t === 'error' && m.code === 'busy'),
       timeoutMs,

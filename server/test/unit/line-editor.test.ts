@@ -458,15 +458,25 @@ describe('LineEditor: editing', () => {
     t.check();
   });
 
-  it('a command typed for the reader replaces a half-typed line (Ctrl-E, Ctrl-U, text, Enter)', () => {
+  it('submit() replaces a half-typed line with a block\'s command and accepts it as is', () => {
     const t = setup(20);
     t.feed('something half typed' + HOME);
-    t.feed('\x05\x15');
-    t.check();
-    t.feed('docker build -t app:1 .\r');
-    expect(t.events).toEqual([{type: 'line', line: 'docker build -t app:1 .'}]);
+    t.screen.write(t.ed.submit('docker build -t app:1 .'));
     expect(t.screen.lines).toEqual(['$ docker build -t ap', 'p:1 .']);
     expect(t.screen.cursor).toEqual([2, 0]);
+    expect(t.ed.reading).toBe(false);
+    expect(t.ed.history).toEqual(['docker build -t app:1 .']);
+  });
+
+  it('submit() neither cuts nor interprets the line; history: false keeps it out of history', () => {
+    const t = setup(80);
+    const long = 'x'.repeat(MAX_LINE_LENGTH + 10);
+    t.ed.submit(long, {history: false});
+    expect(t.ed.history).toEqual([]);
+    t.screen.write(t.ed.start('$ '));
+    t.ed.submit(long);
+    expect(t.ed.history).toEqual([long]);
+    expect(() => t.ed.submit('again')).toThrow();
   });
 
   it('start() while reading erases the old prompt and line', () => {

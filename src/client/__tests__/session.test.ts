@@ -298,7 +298,7 @@ describe('LabSessionClient: blocks', () => {
         t: 'run',
         blockId: 'b1',
         command: 'docker build -t x .',
-        context: {context: 'hello', dockerfile: 'FROM alpine\n'},
+        context: 'hello',
       },
     ]);
     expect(client.getSnapshot().blocks.b1).toEqual({state: 'pending'});
@@ -315,21 +315,21 @@ describe('LabSessionClient: blocks', () => {
     expect(client.getSnapshot().blocks.b2).toEqual({state: 'ok', exitCode: 0});
   });
 
-  it('keeps noted contexts without switching, and switches on setContext', () => {
+  it('sends each lesson Dockerfile once on its own channel; a run names the lesson only', () => {
     const {client, last, online} = setup();
     online();
-    client.noteContext('hello', 'FROM busybox\n');
-    client.noteContext('pytorch', 'FROM debian\n'); // not current: only remembered
-    expect(last().frames('context').map((f) => f.context)).toEqual(['hello']);
+    client.setContext('hello', 'FROM busybox\n');
     client.setContext('pytorch', 'FROM debian\n');
-    client.noteContext('pytorch', 'FROM debian:12\n'); // current: re-sent
+    client.setContext('pytorch', 'FROM debian\n'); // unchanged: not sent again
+    client.setContext('pytorch', 'FROM debian:12\n'); // edited: sent again
     expect(last().frames('context').map((f) => `${f.context}:${f.dockerfile.trim()}`)).toEqual([
       'hello:FROM busybox',
       'pytorch:FROM debian',
       'pytorch:FROM debian:12',
     ]);
     client.run('b', 'docker build .', 'hello');
-    expect(last().frames('run')[0]?.context).toEqual({context: 'hello', dockerfile: 'FROM busybox\n'});
+    expect(last().frames('context')).toHaveLength(3);
+    expect(last().frames('run')[0]?.context).toBe('hello');
   });
 
   it('shows busy on the block that asked', () => {

@@ -8,7 +8,7 @@
  * (Dockerfile), Edit/Reset for Dockerfiles, and the state of the last run.
  * What is shown and what is sent are the same text.
  */
-import {useCallback, useEffect, useMemo, useRef, useState, type ReactNode} from 'react';
+import {useCallback, useEffect, useMemo, useState, type ReactNode} from 'react';
 import clsx from 'clsx';
 import CodeBlock from '@theme/CodeBlock';
 import DockerfileEditor from '@site/src/components/DockerfileEditor';
@@ -21,6 +21,7 @@ import {
   useLab,
   useLabSession,
   useLabUi,
+  useLessonDockerfile,
   useResolver,
 } from '@site/src/client/react';
 import type {RunnableProps} from '@site/src/remark/runnable-blocks';
@@ -38,8 +39,6 @@ export type BlockStatusState = 'idle' | 'running' | 'ok' | 'error' | 'offline';
 function contentId(p: Props): string {
   return `block-${shortHash(`${p.lang}\u0000${p.context ?? ''}\u0000${p.code}`)}`;
 }
-
-const CONTEXT_DEBOUNCE_MS = 400;
 
 export default function RunnableBlock(props: Props): ReactNode {
   const {lang, code, title, context, tag, meta} = props;
@@ -68,38 +67,8 @@ export default function RunnableBlock(props: Props): ReactNode {
     return resolve('command' in line ? line.command : code.trim());
   }, [isDockerfile, resolve, tag, code]);
 
-  // Tell the server which Dockerfile the page shows, so a hand-typed `docker build .` builds it:
-  // known from the start, current once scrolled into view or edited (debounced while typing).
-  const rootRef = useRef<HTMLDivElement>(null);
-  const shownRef = useRef(shownText);
-  const mountedContext = useRef(false);
-  const isEdit = edit.text !== null;
-  useEffect(() => {
-    shownRef.current = shownText;
-    if (!isDockerfile || !context) return undefined;
-    if (!mountedContext.current) {
-      mountedContext.current = true;
-      client.noteContext(context, shownText);
-      return undefined;
-    }
-    const t = setTimeout(() => {
-      if (isEdit) client.setContext(context, shownText);
-      else client.noteContext(context, shownText);
-    }, CONTEXT_DEBOUNCE_MS);
-    return () => clearTimeout(t);
-  }, [client, isDockerfile, context, shownText, isEdit]);
-  useEffect(() => {
-    const el = rootRef.current;
-    if (!isDockerfile || !context || !el || typeof IntersectionObserver === 'undefined') return undefined;
-    const io = new IntersectionObserver(
-      (entries) => {
-        if (entries.some((e) => e.isIntersecting)) client.setContext(context, shownRef.current);
-      },
-      {threshold: 0.25},
-    );
-    io.observe(el);
-    return () => io.disconnect();
-  }, [client, isDockerfile, context]);
+  // The server builds the Dockerfile the page shows (one source of truth).
+  useLessonDockerfile(isDockerfile ? context : undefined, shownText);
 
   const unresolved = hasPlaceholder(command) || (isDockerfile && hasPlaceholder(shownText));
   const busyHere = run.state === 'pending' || run.state === 'running';
@@ -113,9 +82,8 @@ export default function RunnableBlock(props: Props): ReactNode {
 
   const onRun = useCallback(() => {
     ui.openDock(false);
-    if (isDockerfile && context) client.run(blockId, command, {context, dockerfile: shownText});
-    else client.run(blockId, command, context);
-  }, [ui, client, blockId, command, context, isDockerfile, shownText]);
+    client.run(blockId, command, context);
+  }, [ui, client, blockId, command, context]);
 
   const setEditing = (on: boolean) => {
     if (context) ui.setEdit(context, {editing: on});
@@ -141,7 +109,6 @@ export default function RunnableBlock(props: Props): ReactNode {
 
   return (
     <div
-      ref={rootRef}
       className={clsx(styles.root, state === 'offline' && styles.offline)}
       data-testid="runnable-block"
       data-context={context}

@@ -1,6 +1,6 @@
 import type {AddressInfo} from 'node:net';
 import type {LabConfig} from './config';
-import {removeOwnedImages} from './commands/ownership';
+import {removeOwnedImages} from './images/ownership';
 import {Engine} from './engine';
 import {createLabServer} from './http/server';
 import {LessonContexts} from './lessons/context';
@@ -20,8 +20,8 @@ export interface RunningLab {
 /** Wire the parts together and listen. Used by main.ts and by the tests. */
 export async function startLab(config: LabConfig, log: Logger): Promise<RunningLab> {
   const engine = new Engine(config.dockerHost);
-  const contexts = new LessonContexts(config.lessonsDir);
-  const manager = new SessionManager({engine, config, contexts, log});
+  const lessons = new LessonContexts(config.lessonsDir);
+  const manager = new SessionManager({engine, config, lessons, log});
   if (config.cleanOnStart) {
     // No session exists yet: whatever sessions of an earlier run left behind goes.
     const removed = await removeOwnedImages(engine, null).catch(() => 0);

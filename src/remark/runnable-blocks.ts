@@ -23,7 +23,7 @@ import {
   shellCommandLine,
   TAG_PATTERN,
   shortHash,
-} from '../client/blocks';
+} from '../blocks';
 
 export const COMPONENT_NAME = 'RunnableBlock';
 

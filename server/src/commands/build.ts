@@ -1,12 +1,12 @@
-import type {Command} from '../cli/commands';
+import type {Command} from '../cli/command-types';
 import {streamBroken} from '../engine/errors';
 import {ContextError, formatBytes} from '../lessons/context';
 import {BuildOutput} from '../render/build';
 import {sendingContextLine} from '../render/classic';
 import {errorLine, red, yellow} from '../terminal/style';
-import {formatDuration, withDeadline} from './deadline';
-import {claimName, sessionLabels} from './ownership';
-import {pump} from './stream';
+import {formatDuration, withDeadline} from '../limits/deadline';
+import {claimName, sessionLabels} from '../images/ownership';
+import {pump} from '../render/pump';
 import {EXIT_INTERRUPTED, type Handler} from './types';
 
 type Build = Extract<Command, {kind: 'build'}>;
@@ -31,7 +31,7 @@ export const build: Handler<Build> = async (cmd, env) => {
     );
     return 1;
   }
-  const lesson = session.currentContext;
+  const lesson = session.currentLesson;
   if (!lesson) {
     term.write(
       errorLine(
@@ -57,7 +57,7 @@ export const build: Handler<Build> = async (cmd, env) => {
 
   let packed;
   try {
-    packed = await env.contexts.pack(lesson, {name: dockerfileName, text: pageText}, config.limits.contextBytes);
+    packed = await env.lessons.pack(lesson, {name: dockerfileName, text: pageText}, config.limits.contextBytes);
   } catch (err) {
     if (err instanceof ContextError) {
       term.write(errorLine(err.message));

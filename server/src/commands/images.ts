@@ -1,9 +1,9 @@
-import type {Command} from '../cli/commands';
-import {parseReference, repository, withDefaultTag} from '../cli/reference';
+import type {Command} from '../cli/command-types';
+import {parseReference, repository, withDefaultTag} from '../images/reference';
 import {EngineError} from '../engine';
 import {formatHistory, formatImages} from '../render/tables';
 import {crlf, errorLine} from '../terminal/style';
-import {claimName, noSuchImage, OWNER_LABEL, ownerOf} from './ownership';
+import {claimName, noSuchImage, OWNER_LABEL, ownerOf} from '../images/ownership';
 import type {Handler} from './types';
 
 type Images = Extract<Command, {kind: 'images'}>;

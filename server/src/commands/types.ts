@@ -23,7 +23,7 @@ export interface SessionState {
   /** Registry address (as the engine expects it) → credentials of this session. */
   readonly logins: Map<string, RegistryAuth>;
   /** Lesson context `docker build .` builds. */
-  currentContext: string | null;
+  currentLesson: string | null;
   /** Lesson context → the Dockerfile text the page shows for it. */
   readonly dockerfiles: Map<string, string>;
 }
@@ -34,7 +34,7 @@ export interface CommandEnv {
   signal: AbortSignal;
   engine: Engine;
   config: LabConfig;
-  contexts: LessonContexts;
+  lessons: LessonContexts;
   session: SessionState;
   log: Logger;
   /** Whether the session with this public id is alive with a page attached (for name collisions). */

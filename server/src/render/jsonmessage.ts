@@ -8,21 +8,9 @@
  *
  * Pure: messages in, terminal bytes out (`\r\n` line ends, for xterm.js without convertEol).
  */
+import type {JSONMessage} from '../engine/messages';
 
-export interface JSONMessage {
-  stream?: string;
-  status?: string;
-  id?: string;
-  /** Deprecated pre-rendered bar; Engine 20.10 still sends it, Engine 29 does not. Used only without progressDetail. */
-  progress?: string;
-  progressDetail?: {current?: number; total?: number; start?: number; hidecounts?: boolean; units?: string};
-  from?: string;
-  error?: string;
-  errorDetail?: {code?: number; message?: string};
-  aux?: unknown;
-  time?: number;
-  timeNano?: number;
-}
+export type {JSONMessage};
 
 export interface StreamError {
   message: string;

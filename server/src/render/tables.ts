@@ -5,6 +5,7 @@
  *
  * Lines end with `\n` (pass the result through crlf() for xterm.js).
  */
+import type {HistoryEntry} from '../engine/messages';
 import {humanSize, timeAgo} from './jsonmessage';
 
 export interface ImageRow {
@@ -15,14 +16,8 @@ export interface ImageRow {
   Size: number;
 }
 
-export interface HistoryRow {
-  Id: string;
-  Created: number;
-  CreatedBy: string;
-  Size: number;
-  Comment: string;
-  Tags?: string[] | null;
-}
+/** A `docker history` row: one layer as the engine reports it. */
+export type HistoryRow = HistoryEntry;
 
 export interface ImagesOptions {
   /** `-q`: only IDs, one per row the table would have */

@@ -17,7 +17,7 @@ export class SessionLimitError extends Error {
 export interface ManagerDeps {
   engine: Engine;
   config: LabConfig;
-  contexts: LessonContexts;
+  lessons: LessonContexts;
   log: Logger;
 }
 

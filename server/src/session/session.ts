@@ -4,7 +4,7 @@ import {parseCommandLine, type ParseResult} from '../cli/parse';
 import {runCommand} from '../commands';
 import type {CommandEnv, SessionState, Terminal} from '../commands/types';
 import {EXIT_INTERRUPTED} from '../commands/types';
-import {removeOwnedImages} from '../commands/ownership';
+import {removeOwnedImages} from '../images/ownership';
 import type {LabConfig} from '../config';
 import type {Engine, RegistryAuth} from '../engine';
 import type {LessonContexts} from '../lessons/context';
@@ -25,7 +25,7 @@ export interface SessionEvents {
 export interface SessionDeps {
   engine: Engine;
   config: LabConfig;
-  contexts: LessonContexts;
+  lessons: LessonContexts;
   log: Logger;
   /** Last known engine state, kept by the session manager. */
   engineUp: () => boolean;
@@ -67,7 +67,7 @@ export class Session {
   readonly state: SessionState = {
     ownerId: randomBytes(8).toString('hex'),
     logins: new Map<string, RegistryAuth>(),
-    currentContext: null,
+    currentLesson: null,
     dockerfiles: new Map<string, string>(),
   };
   readonly output: OutputChannel;
@@ -127,7 +127,7 @@ export class Session {
       engine: this.deps.engineUp() ? 'up' : 'down',
       builder: this.deps.config.builder,
       running: this.#running?.line ?? null,
-      context: this.state.currentContext,
+      context: this.state.currentLesson,
     };
   }
 
@@ -148,17 +148,17 @@ export class Session {
     this.state.dockerfiles.set(context, dockerfile);
     if (this.state.dockerfiles.size > MAX_CONTEXTS) {
       const oldest = this.state.dockerfiles.keys().next().value!;
-      if (oldest !== this.state.currentContext) this.state.dockerfiles.delete(oldest);
+      if (oldest !== this.state.currentLesson) this.state.dockerfiles.delete(oldest);
       else this.state.dockerfiles.delete([...this.state.dockerfiles.keys()][1]!);
     }
-    if (this.state.currentContext === null) this.#selectContext(context);
+    if (this.state.currentLesson === null) this.#selectContext(context);
   }
 
   /** Make `context` the lesson `docker build .` builds; false when the page never sent its Dockerfile. */
   #selectContext(context: string): boolean {
     if (!this.state.dockerfiles.has(context)) return false;
-    if (this.state.currentContext === context) return true;
-    this.state.currentContext = context;
+    if (this.state.currentLesson === context) return true;
+    this.state.currentLesson = context;
     if (this.#editor.reading && !this.#lineWaiter) {
       // Redraw the prompt (it names the current context), keeping what the reader has typed.
       this.output.write(this.#editor.setPrompt(this.#promptText()));
@@ -340,7 +340,7 @@ export class Session {
       signal,
       engine: this.deps.engine,
       config: this.deps.config,
-      contexts: this.deps.contexts,
+      lessons: this.deps.lessons,
       session: this.state,
       log: this.log,
       ownerActive: this.deps.ownerActive,
@@ -366,7 +366,7 @@ export class Session {
   }
 
   #promptText(): string {
-    const ctx = this.state.currentContext;
+    const ctx = this.state.currentLesson;
     return `${bold(cyan('lab'))}${ctx ? dim(`:${ctx}`) : ''}$ `;
   }
 

@@ -7,10 +7,10 @@
 import {performance} from 'node:perf_hooks';
 import {describe, expect, it} from 'vitest';
 import fc from 'fast-check';
-import type {Command} from '../../src/cli/commands';
+import type {Command} from '../../src/cli/command-types';
 import {splitArgv} from '../../src/cli/argv';
 import {helpText, parseArgv, parseCommandLine, type ParseResult} from '../../src/cli/parse';
-import {isImageIdentifier, parseReference} from '../../src/cli/reference';
+import {isImageIdentifier, parseReference} from '../../src/images/reference';
 import {dockerLine, word} from './generators';
 import {ANY_CONTROL, CONTROL_NO_TAB, anyString, runs, singleQuote} from './support';
 

@@ -77,7 +77,7 @@ function harness(lessons: LessonContexts = contexts): Harness {
     },
   });
   const log = createLogger({level: 'debug', destination});
-  const session = new Session({engine, config, contexts: lessons, log, engineUp: () => true, ownerActive: () => false});
+  const session = new Session({engine, config, lessons, log, engineUp: () => true, ownerActive: () => false});
   const starts: CommandStartMessage[] = [];
   const ends: CommandEndMessage[] = [];
   const output: OutputMessage[] = [];

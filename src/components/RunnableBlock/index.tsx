@@ -12,7 +12,7 @@ import {useCallback, useEffect, useMemo, useState, type ReactNode} from 'react';
 import clsx from 'clsx';
 import CodeBlock from '@theme/CodeBlock';
 import DockerfileEditor from '@site/src/components/DockerfileEditor';
-import {blockKind, buildCommand, shellCommandLine, shortHash} from '@site/src/client/blocks';
+import {blockKind, buildCommand, shellCommandLine, shortHash} from '@site/src/blocks';
 import {hasPlaceholder} from '@site/src/client/placeholders';
 import {
   useBlockRun,

@@ -1,6 +1,6 @@
 import {jsonMessages} from '../engine/json-stream';
-import type {JSONMessage} from '../render/jsonmessage';
-import type {Terminal} from './types';
+import type {JSONMessage} from './jsonmessage';
+import type {Terminal} from '../commands/types';
 
 /**
  * Read an engine stream (build, push) message by message and render each to

@@ -1,5 +1,5 @@
 import type {Engine} from '../engine';
-import type {SessionState} from './types';
+import type {SessionState} from '../commands/types';
 
 /** Label every image a session builds carries: the session's public id. */
 export const OWNER_LABEL = 'org.dockerlab.session';

@@ -19,6 +19,7 @@ import {
   type ErrorCode,
   type ServerMessage,
   type SessionInfo,
+  splitUtf8,
   utf8Length,
 } from '../protocol';
 
@@ -124,27 +125,6 @@ type Pending =
   | {kind: 'output'; epoch: number; seq: number; data: string}
   | {kind: 'local'; data: string};
 
-
-/** Split text into pieces of at most `maxBytes` UTF-8 bytes, never inside a surrogate pair. */
-export function splitUtf8(s: string, maxBytes: number): string[] {
-  const out: string[] = [];
-  let start = 0;
-  let bytes = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    const pair = c >= 0xd800 && c <= 0xdbff && i + 1 < s.length;
-    const size = c < 0x80 ? 1 : c < 0x800 ? 2 : pair ? 4 : 3;
-    if (bytes + size > maxBytes && i > start) {
-      out.push(s.slice(start, i));
-      start = i;
-      bytes = 0;
-    }
-    bytes += size;
-    if (pair) i++;
-  }
-  if (start < s.length) out.push(s.slice(start));
-  return out;
-}
 
 const INITIAL_SNAPSHOT: SessionSnapshot = Object.freeze({
   connection: 'idle',

@@ -227,22 +227,50 @@ function contextName(v: string): string {
   return v;
 }
 
-/** UTF-8 length without depending on Node's Buffer (this module runs in browsers too). */
+/**
+ * UTF-8 bytes of the character starting at UTF-16 index `i`: 4 for a
+ * surrogate pair (two code units), 3 for a lone surrogate (sent as U+FFFD).
+ * The one UTF-8 counting rule of page and server (no Buffer: this runs in browsers too).
+ */
+export function utf8BytesAt(s: string, i: number): 1 | 2 | 3 | 4 {
+  const c = s.charCodeAt(i);
+  if (c < 0x80) return 1;
+  if (c < 0x800) return 2;
+  if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+    const d = s.charCodeAt(i + 1);
+    if (d >= 0xdc00 && d <= 0xdfff) return 4;
+  }
+  return 3;
+}
+
+/** UTF-8 length of `s`. */
 export function utf8Length(s: string): number {
   let n = 0;
   for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        n += 4; // a surrogate pair: one 4-byte character
-        i++;
-      } else n += 3; // a lone surrogate is sent as U+FFFD: 3 bytes
-    } else n += 3;
+    const b = utf8BytesAt(s, i);
+    n += b;
+    if (b === 4) i++;
   }
   return n;
+}
+
+/** Split text into pieces of at most `maxBytes` UTF-8 bytes, never inside a surrogate pair. */
+export function splitUtf8(s: string, maxBytes: number): string[] {
+  const out: string[] = [];
+  let start = 0;
+  let bytes = 0;
+  for (let i = 0; i < s.length; i++) {
+    const size = utf8BytesAt(s, i);
+    if (bytes + size > maxBytes && i > start) {
+      out.push(s.slice(start, i));
+      start = i;
+      bytes = 0;
+    }
+    bytes += size;
+    if (size === 4) i++;
+  }
+  if (start < s.length) out.push(s.slice(start));
+  return out;
 }
 
 function parseContext(o: Record<string, unknown>): {context: string; dockerfile: string} {

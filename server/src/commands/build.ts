@@ -1,6 +1,7 @@
 import type {Command} from '../cli/command-types';
 import {streamBroken} from '../engine/errors';
-import {ContextError, formatBytes} from '../lessons/context';
+import {ContextError} from '../lessons/context';
+import {formatLimitBytes} from '../limits/format';
 import {BuildOutput} from '../render/build';
 import {sendingContextLine} from '../render/classic';
 import {errorLine, red, yellow} from '../terminal/style';
@@ -139,7 +140,7 @@ export const build: Handler<Build> = async (cmd, env) => {
       term.write(
         yellow(
           'Exit code 137 means the step was killed: most likely it needed more memory than the lab allows builds ' +
-            `(${formatBytes(config.limits.buildMemoryBytes)}).`,
+            `(${formatLimitBytes(config.limits.buildMemoryBytes)}).`,
         ) + '\r\n',
       );
     }

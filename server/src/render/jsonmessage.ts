@@ -9,6 +9,7 @@
  * Pure: messages in, terminal bytes out (`\r\n` line ends, for xterm.js without convertEol).
  */
 import type {JSONMessage} from '../engine/messages';
+import {RED, RESET, crlf, red} from '../terminal/style';
 
 export type {JSONMessage};
 
@@ -17,17 +18,8 @@ export interface StreamError {
   code: number;
 }
 
-export const RED = '\x1b[31m';
-export const RESET = '\x1b[0m';
-
-/** `\n` (or `\r\n`) → `\r\n`: the output goes to xterm.js as is. */
-export function crlf(text: string): string {
-  return text.replace(/\r?\n/g, '\r\n');
-}
-
-export function red(text: string): string {
-  return `${RED}${text}${RESET}`;
-}
+// ANSI colours and line ends: one module for the whole server.
+export {RED, RESET, crlf, red} from '../terminal/style';
 
 // ---------------------------------------------------------------------------------------------
 // Go number formatting (strconv semantics: exact decimal value of the double, ties to even)

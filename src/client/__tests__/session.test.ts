@@ -1,10 +1,10 @@
 import {describe, expect, it} from 'vitest';
 import {
   LabSessionClient,
-  splitUtf8,
   type SocketLike,
   type Timers,
 } from '../session';
+import {splitUtf8} from '../../protocol';
 import {utf8Length, type ClientMessage, type ServerMessage, type SessionInfo} from '../../protocol';
 
 // ---------------------------------------------------------------- fakes

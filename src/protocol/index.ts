@@ -120,8 +120,6 @@ export interface HelloReply {
   v: typeof PROTOCOL_VERSION;
   /** True when an existing session was rejoined. */
   resumed: boolean;
-  /** Highest output seq the server has sent so far (before any replay). */
-  lastSeq: number;
   session: SessionInfo;
 }
 

@@ -96,6 +96,7 @@ export const build: Handler<Build> = async (cmd, env) => {
     buildId = started.buildId;
     const stream = started.stream as NodeJS.ReadableStream & {destroy(): void};
     const render = (msg: Parameters<BuildOutput['write']>[0]) => {
+      out.resize(term.cols); // the page may have been resized since the last message
       const text = out.write(msg);
       if (out.imageId) {
         // The image exists. Docker 20.10 may keep such a stream open (sending only empty progress

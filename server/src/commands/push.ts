@@ -65,6 +65,7 @@ export const push: Handler<Push> = async (cmd, env) => {
     const stream = await env.engine.push(repo, tag, auth, deadline.signal);
     const render = (msg: JSONMessage) => {
       if (msg.aux) finished = true; // the registry confirmed the push (Tag, Digest, Size)
+      progress.resize(term.cols); // the page may have been resized since the last message
       return progress.write(msg);
     };
     await pump(stream, render, term, {quiet: cmd.quiet, signal: deadline.signal});

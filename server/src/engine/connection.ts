@@ -31,8 +31,6 @@ export class EngineConnection {
   readonly address: string;
   #docker: Docker | null = null;
   #negotiating: Promise<Docker> | null = null;
-  apiVersion = '';
-  serverVersion = '';
 
   constructor(dockerHost?: string) {
     this.address = dockerHost ?? DEFAULT_DOCKER_HOST;
@@ -54,12 +52,10 @@ export class EngineConnection {
 
   async #negotiate(): Promise<Docker> {
     const probe = new Docker(dockerOptionsFor(this.address));
-    const v = (await probe.version()) as {ApiVersion: string; Version: string};
+    const v = (await probe.version()) as {ApiVersion: string};
     if (compareVersions(v.ApiVersion, MIN_API_VERSION) < 0) {
       throw new Error(`the engine speaks API ${v.ApiVersion}; Docker Lab needs ${MIN_API_VERSION} or newer`);
     }
-    this.apiVersion = v.ApiVersion;
-    this.serverVersion = v.Version;
     this.#docker = new Docker({...dockerOptionsFor(this.address), version: `v${v.ApiVersion}`});
     return this.#docker;
   }

@@ -40,15 +40,6 @@ export class LessonContexts {
     }
   }
 
-  async names(): Promise<string[]> {
-    try {
-      const entries = await fs.readdir(this.dir, {withFileTypes: true});
-      return entries.filter((e) => e.isDirectory() && NAME.test(e.name)).map((e) => e.name).sort();
-    } catch {
-      return [];
-    }
-  }
-
   /**
    * Pack lesson `name` with `dockerfile` as the file `dockerfileName` (the
    * folder's own file of that name, if any, is replaced). Throws ContextError

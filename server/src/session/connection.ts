@@ -69,7 +69,7 @@ export function handleConnection(ws: WebSocket, manager: SessionManager, log: Lo
     attachedTo.set(s, ws);
     manager.attached(s);
     if (resumed) s.resize(msg.cols, msg.rows);
-    send({t: 'hello', v: PROTOCOL_VERSION, resumed, lastSeq: s.output.lastSeq, session: s.info()});
+    send({t: 'hello', v: PROTOCOL_VERSION, resumed, session: s.info()});
     // Output first: a command-end the page missed (sent by setEvents) must follow the output it ends.
     s.output.attach(sink, msg.resume?.lastSeq ?? 0);
     s.setEvents(events);

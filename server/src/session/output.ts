@@ -44,10 +44,6 @@ export class OutputChannel {
     return this.#seq;
   }
 
-  get unackedBytes(): number {
-    return this.#unackedBytes;
-  }
-
   write(data: string): void {
     if (!data) return;
     this.#pending += data;

@@ -323,7 +323,6 @@ export class BenchClient {
 
 /** Strip ANSI escapes. */
 export function plain(s: string): string {
-  // eslint-disable-next-line no-control-regex
   return s.replace(/\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][0-9A-Za-z]|\x1b[=>]|\x07/g, '');
 }
 

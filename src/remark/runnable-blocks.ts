@@ -253,6 +253,7 @@ export default function runnableBlocks(options: RunnableBlocksOptions = {}) {
         if (!(e instanceof MetaSyntaxError)) throw e;
         throw new Error(
           `[runnable-blocks] ${at(node)}: invalid runnable code block \`\`\`${node.lang ?? ''} ${node.meta ?? ''}\n  ${e.message}`,
+          {cause: e},
         );
       }
       if (props.context && blockKind(props.lang) === 'dockerfile') dockerfileContexts.add(props.context);

@@ -9,7 +9,7 @@
  * Pure: messages in, terminal bytes out (`\r\n` line ends, for xterm.js without convertEol).
  */
 import type {JSONMessage} from '../engine/messages';
-import {RED, RESET, crlf, red} from '../terminal/style';
+import {crlf, red} from '../terminal/style';
 
 export type {JSONMessage};
 

@@ -188,7 +188,6 @@ export class Session {
     this.lastActivity = Date.now();
     const line = command.trim();
     // Line ends around the command are harmless; inside it, a control character is not.
-    // eslint-disable-next-line no-control-regex
     if (/[\u0000-\u001f\u007f-\u009f]/.test(line)) {
       return {code: 'bad-frame', message: 'a block\'s command must be one line without control characters'};
     }
@@ -313,7 +312,7 @@ export class Session {
     const budget = this.deps.config.limits.outputBytesPerCommand;
     let written = 0;
     let cut = false;
-    const session = this;
+    const cols = () => this.cols;
     const terminal: Terminal = {
       write: (text) => {
         if (cut || !text) return;
@@ -332,7 +331,7 @@ export class Session {
       readLine: (prompt, opts) => this.#readLine(prompt, opts?.echo ?? true, signal),
       clear: () => this.output.write(this.#editor.clearScreen()),
       get cols() {
-        return session.cols;
+        return cols();
       },
     };
     return {

@@ -131,10 +131,10 @@ function check(raw: string): void {
     actual = parseClientMessage(raw);
   } catch (err) {
     if (!(err instanceof ProtocolError)) throw new Error(`threw a non-ProtocolError: ${String(err)}`, {cause: err});
-    if (!ERROR_CODES.has(err.code) || typeof err.message !== 'string' || err.message === '') throw new Error('malformed ProtocolError');
-    if (err.code !== 'bad-frame' && err.code !== 'too-large') throw new Error(`unexpected code ${err.code}`);
-    if (expected.ok === true) throw new Error(`rejected a valid frame (${err.code}: ${err.message}): ${raw.slice(0, 300)}`);
-    if (expected.ok === false && expected.code === 'too-large' && err.code !== 'too-large') throw new Error('an oversized frame was not too-large');
+    if (!ERROR_CODES.has(err.code) || typeof err.message !== 'string' || err.message === '') throw new Error('malformed ProtocolError', {cause: err});
+    if (err.code !== 'bad-frame' && err.code !== 'too-large') throw new Error(`unexpected code ${err.code}`, {cause: err});
+    if (expected.ok === true) throw new Error(`rejected a valid frame (${err.code}: ${err.message}): ${raw.slice(0, 300)}`, {cause: err});
+    if (expected.ok === false && expected.code === 'too-large' && err.code !== 'too-large') throw new Error('an oversized frame was not too-large', {cause: err});
     return;
   }
   if (expected.ok === false) throw new Error(`accepted an invalid frame: ${raw.slice(0, 300)} → ${JSON.stringify(actual).slice(0, 300)}`);

@@ -59,7 +59,6 @@ export async function startTestLab(env: Record<string, string> = {}): Promise<Te
 
 /** Strip ANSI escape sequences (colours, cursor moves) from terminal text. */
 export function plain(s: string): string {
-  // eslint-disable-next-line no-control-regex
   return s.replace(/\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][0-9A-Za-z]|\x1b[=>]|\x07/g, '');
 }
 

@@ -55,6 +55,9 @@ export interface EditorOptions {
 /** Longest line, in UTF-16 code units; further input rings the bell. */
 export const MAX_LINE_LENGTH = 4096;
 
+/** Fast-path echoes (typing or Backspace at the end) per frame before edits are batched into one redraw. */
+const MAX_FAST_ECHOES = 64;
+
 const ESC = '\x1b';
 const CSI = '\x1b[';
 const BELL = '\x07';
@@ -78,7 +81,7 @@ export class LineEditor {
   /** Index into #history being shown; #history.length is the new line. */
   #historyPos = 0;
   /** Edited versions of history lines (and of the new line), kept while navigating. */
-  #drafts = new Map<number, string>();
+  #drafts = new Map<number, {buf: Cluster[]; length: number}>();
 
   #reading = false;
   #echo = true;
@@ -91,6 +94,20 @@ export class LineEditor {
   #kill = '';
   /** Input was refused during this feed(). */
   #bell = false;
+
+  /**
+   * Inside feed(): keys change the line and the cursor, and the screen is
+   * brought up to date once, at the end of the frame (or before a key that
+   * prints, like Enter). So a frame of thousands of edits costs one redraw,
+   * and each key's cost does not grow with the line's length.
+   */
+  #batch = false;
+  /** The screen no longer shows the line (a redraw is due). */
+  #dirty = false;
+  /** The cursor moved and the terminal's cursor has not followed yet. */
+  #moved = false;
+  /** Fast-path echoes in this feed; past a few, edits are batched into the final redraw. */
+  #fastOps = 0;
 
   /** Where the terminal cursor is, relative to the prompt's first cell. */
   #screen: Pos = {row: 0, col: 0};
@@ -183,6 +200,8 @@ export class LineEditor {
     }
     let out = '';
     this.#bell = false;
+    this.#batch = true;
+    this.#fastOps = 0;
     let i = 0;
     while (i < data.length && this.#reading) {
       const ch = data[i]!;
@@ -213,6 +232,8 @@ export class LineEditor {
       out += this.#insert(data.slice(i, j));
       i = j;
     }
+    this.#batch = false;
+    if (this.#reading) out += this.#sync();
     // One bell per feed, however much input was refused.
     if (this.#bell) out += BELL;
     return {output: out, events};
@@ -236,12 +257,29 @@ export class LineEditor {
 
   // ---------------------------------------------------------------- keys
 
+  /** Brings the screen up to date with the line and cursor (after batched keys). */
+  #sync(): string {
+    if (this.#dirty) {
+      this.#dirty = this.#moved = false;
+      return this.#eraseOutput() + this.#paint();
+    }
+    if (this.#moved) {
+      this.#moved = false;
+      const pos = this.#posOf(this.#cursor);
+      // After a text that fills its last row the cursor belongs on the row below,
+      // which may not exist yet (CUD does not scroll): paint() makes it.
+      if (pos.row > lastCellRow(this.#widths(), this.#cols)) return this.#eraseOutput() + this.#paint();
+      return this.#moveTo(pos);
+    }
+    return '';
+  }
+
   #onKey(key: Key, events: EditorEvent[]): string {
     switch (key) {
       case 'enter':
-        return this.#accept(events);
+        return this.#sync() + this.#accept(events);
       case 'interrupt': {
-        const out = this.#moveToEnd() + '^C\r\n';
+        const out = this.#sync() + this.#moveToEnd() + '^C\r\n';
         this.#reading = false;
         this.#drafts.clear();
         events.push({type: 'interrupt'});
@@ -254,6 +292,7 @@ export class LineEditor {
         }
         return '';
       case 'clear':
+        this.#dirty = this.#moved = false;
         return this.clearScreen();
       case 'backspace':
         return this.#backspace();
@@ -314,9 +353,15 @@ export class LineEditor {
 
   #recall(pos: number): string {
     if (!this.#recordHistory || pos < 0 || pos > this.#history.length || pos === this.#historyPos) return '';
-    this.#drafts.set(this.#historyPos, this.line);
+    // Drafts keep the clusters themselves: going back and forth costs nothing per key.
+    this.#drafts.set(this.#historyPos, {buf: this.#buf, length: this.#length});
     this.#historyPos = pos;
-    this.#setLine(this.#drafts.get(pos) ?? this.#history[pos] ?? '');
+    const draft = this.#drafts.get(pos);
+    if (draft) {
+      this.#buf = draft.buf;
+      this.#length = draft.length;
+      this.#cursor = this.#buf.length;
+    } else this.#setLine(this.#history[pos] ?? '');
     return this.#redraw();
   }
 
@@ -325,7 +370,7 @@ export class LineEditor {
     const at = this.#cursor - 1;
     const removed = this.#buf[at]!;
     // Fast path: deleting at the end of the line, within the cursor's row.
-    if (this.#echo && this.#cursor === this.#buf.length && removed.width > 0) {
+    if (this.#echo && this.#cursor === this.#buf.length && removed.width > 0 && this.#mayEchoNow()) {
       const start = this.#posOf(at);
       if (start.row === this.#screen.row && start.col > 0 && start.col === this.#screen.col - removed.width) {
         this.#buf.pop();
@@ -365,7 +410,7 @@ export class LineEditor {
     const addedWidth = added.reduce((w, c) => w + c.width, 0);
     const atEnd = this.#cursor === this.#buf.length;
     const joinsPrevious = added[0]!.width === 0 && this.#buf.length > 0;
-    if (this.#echo && atEnd && !joinsPrevious && added.every((c) => c.width > 0)) {
+    if (this.#echo && atEnd && !joinsPrevious && added.every((c) => c.width > 0) && this.#mayEchoNow()) {
       const end = this.#posOf(this.#buf.length);
       if (end.row === this.#screen.row && end.col === this.#screen.col && end.col + addedWidth < this.#cols) {
         this.#buf.push(...added);
@@ -375,27 +420,54 @@ export class LineEditor {
         return accepted;
       }
     }
-    const before = this.#buf.slice(0, this.#cursor).map((c) => c.text).join('');
-    const after = this.#buf.slice(this.#cursor).map((c) => c.text).join('');
-    const prefix = toClusters(before + accepted);
-    this.#setLine(before + accepted + after);
     // Place the cursor after the inserted text (clusters may have merged).
-    this.#cursor = Math.min(prefix.length, this.#buf.length);
+    this.#cursor = this.#splice(this.#cursor, this.#cursor, added, accepted.length);
     return this.#redraw();
   }
 
   /** Replaces clusters [from, to) with `text`, sets the cursor, redraws. */
   #edit(from: number, to: number, text: string, cursor: number): string {
-    const line =
-      this.#buf.slice(0, from).map((c) => c.text).join('') + text + this.#buf.slice(to).map((c) => c.text).join('');
-    this.#setLine(line);
+    this.#splice(from, to, toClusters(text), text.length);
     this.#cursor = Math.min(cursor, this.#buf.length);
     return this.#redraw();
   }
 
+  /**
+   * Replaces clusters [from, to) with `added` (`units` UTF-16 code units) in
+   * place, merging a zero-width cluster into the one before it as
+   * toClusters() would. Returns the index just after the added clusters.
+   */
+  #splice(from: number, to: number, added: Cluster[], units: number): number {
+    for (let i = from; i < to; i++) this.#length -= this.#buf[i]!.text.length;
+    this.#buf.splice(from, to - from, ...added);
+    this.#length += units;
+    let end = from + added.length;
+    const merge = (i: number): boolean => {
+      if (i <= 0 || i >= this.#buf.length || this.#buf[i]!.width !== 0) return false;
+      this.#buf[i - 1] = {text: this.#buf[i - 1]!.text + this.#buf[i]!.text, width: this.#buf[i - 1]!.width};
+      this.#buf.splice(i, 1);
+      return true;
+    };
+    if (merge(from)) end--;
+    merge(end);
+    return end;
+  }
+
   /** Redraws prompt and line after an edit (nothing while not echoing: the screen shows no text). */
   #redraw(): string {
-    return this.#echo ? this.#eraseOutput() + this.#paint() : '';
+    if (!this.#echo) return '';
+    if (this.#batch) {
+      this.#dirty = true;
+      return '';
+    }
+    return this.#eraseOutput() + this.#paint();
+  }
+
+  /** A fast-path echo is allowed: the screen shows the line as it is, and this frame has used few. */
+  #mayEchoNow(): boolean {
+    if (this.#dirty || this.#moved) return false;
+    if (this.#batch && ++this.#fastOps > MAX_FAST_ECHOES) return false;
+    return true;
   }
 
   #moveCursor(index: number): string {
@@ -403,6 +475,10 @@ export class LineEditor {
     if (target === this.#cursor) return '';
     this.#cursor = target;
     if (!this.#echo) return '';
+    if (this.#batch) {
+      this.#moved = true;
+      return '';
+    }
     const pos = this.#posOf(target);
     // After a text that fills its last row the cursor belongs on the row below,
     // which may not exist yet (CUD does not scroll): paint() makes it.

@@ -679,3 +679,34 @@ describe('LineEditor: properties', () => {
     );
   });
 });
+
+// Issue 12 point 6: each key cost time proportional to the line's length, so one 16 KiB input
+// frame blocked the server's event loop for seconds (every reader's terminal stalled).
+describe('LineEditor: cost of a frame', () => {
+  const full = () => {
+    const ed = new LineEditor({cols: 80});
+    ed.start('$ ');
+    ed.feed('a'.repeat(MAX_LINE_LENGTH - 1));
+    return ed;
+  };
+
+  it('"\\x01" + "b\\x7f" × 8000 after 4095 typed characters: one redraw, not 16,000', () => {
+    const ed = full();
+    const started = performance.now();
+    const {output} = ed.feed('\x01' + 'b\x7f'.repeat(8000));
+    const ms = performance.now() - started;
+    expect(ed.line).toBe('a'.repeat(MAX_LINE_LENGTH - 1));
+    expect(output.length).toBeLessThan(3 * MAX_LINE_LENGTH);
+    expect(ms).toBeLessThan(200); // was 7–12 s
+  });
+
+  it('16,384 cursor keys on a full line: one cursor move', () => {
+    const ed = full();
+    const started = performance.now();
+    const {output} = ed.feed('\x1b[D'.repeat(16_384 / 4) + '\x02'.repeat(8000));
+    const ms = performance.now() - started;
+    expect(ed.cursor).toBe(0);
+    expect(output.length).toBeLessThan(64);
+    expect(ms).toBeLessThan(200);
+  });
+});

@@ -531,8 +531,8 @@ export class LabSessionClient {
 
   private onError(code: ErrorCode, message: string, forBlock?: string): void {
     if (code === 'no-session' || code === 'expired') {
-      // Expired, or the server restarted: start over, and say so.
-      this.startFreshSession(true);
+      // Expired, or the server restarted: start over, and say so (with the server's reason, if it gave one).
+      this.startFreshSession(true, code === 'expired' ? message : undefined);
       if (this.ws && this.ws.readyState === OPEN) {
         this.sentSize = null;
         this.sentContexts.clear();
@@ -541,6 +541,11 @@ export class LabSessionClient {
       return;
     }
     this.update({lastError: {code, message}});
+    // Dropped keystrokes or sizes: the reader must see why in the terminal itself.
+    if (code === 'rate-limited') {
+      this.writeLocal(noticeLine(message));
+      return; // about the reader's frames, not a block's run
+    }
     const blockId = forBlock ?? this.pendingRun;
     if (blockId) {
       if (this.pendingRun === blockId) this.pendingRun = null;
@@ -558,7 +563,7 @@ export class LabSessionClient {
   }
 
   /** Forget the old session: seq numbering restarts, running blocks are over. */
-  private startFreshSession(announce: boolean): void {
+  private startFreshSession(announce: boolean, reason?: string): void {
     const hadSession = this.sessionId !== null;
     this.sessionId = null;
     this.epoch += 1;
@@ -579,7 +584,7 @@ export class LabSessionClient {
     if (hadSession || announce) {
       this.writeLocal(
         noticeLine(
-          'Your previous terminal session has ended (it expired or the lab server restarted). A new session starts now: log in again, and build again what you need (a session takes its images with it).',
+          `${reason ? `The server says: ${reason}. ` : 'Your previous terminal session has ended (it expired or the lab server restarted). '}A new session starts now: log in again, and build again what you need (a session takes its images with it).`,
         ),
       );
     }

@@ -7,8 +7,14 @@
  *
  * Output flow: the server numbers every output chunk (`seq`, from 1, per
  * session). The page acknowledges what its terminal has drawn (`ack`), which
- * is both flow control (the server pauses the engine stream when too much is
- * unacknowledged) and the resume point after a reconnect (`hello.lastSeq`).
+ * is both the resume point after a reconnect (`hello.resume.lastSeq`) and
+ * flow control: at most a window of output is sent and unacknowledged, a
+ * command stops reading the engine while another window's worth waits, and
+ * a session holds at most a hard bound of output; a page behind that (or
+ * silent past the ack timeout) has its session ended with the reason. An
+ * `ack` of a seq never sent is a protocol error that closes the connection.
+ * `input` and `resize` frames are rate-limited (`rate-limited` errors).
+ * The model is in server/src/session/output.ts; docs/operators.mdx says the same.
  */
 
 /** Path of the WebSocket endpoint, relative to the site's origin. */
@@ -169,7 +175,9 @@ export type ErrorCode =
   | 'session-limit'
   | 'expired'
   /** A `run` named a lesson whose Dockerfile the page never sent. */
-  | 'unknown-context';
+  | 'unknown-context'
+  /** Input or resize frames past the server's rate limit (the frame was dropped). */
+  | 'rate-limited';
 
 export interface PongMessage {
   t: 'pong';

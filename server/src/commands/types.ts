@@ -7,8 +7,8 @@ import type {Logger} from '../log';
 export interface Terminal {
   /** Write text (ANSI allowed, `\r\n` line ends). */
   write(text: string): void;
-  /** Resolves when the page has caught up with the output (flow control). */
-  room(): Promise<void>;
+  /** Null when the page has room for more output; else resolves when it has (flow control). */
+  room(): Promise<void> | null;
   /** Ask for a line at `prompt`; `echo: false` hides what is typed. Null when the reader pressed Ctrl-C. */
   readLine(prompt: string, opts?: {echo?: boolean}): Promise<string | null>;
   /** Clear the screen and the scrollback. */

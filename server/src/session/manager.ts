@@ -4,8 +4,6 @@ import type {LessonContexts} from '../lessons/context';
 import type {Logger} from '../log';
 import {Session} from './session';
 
-/** Output held or unacknowledged beyond a command's output cap plus this many windows ends a session. */
-const HARD_UNACKED_FACTOR = 8;
 
 export class SessionLimitError extends Error {
   constructor(message: string) {
@@ -38,6 +36,10 @@ export class SessionManager {
     return this.#sessions.size;
   }
 
+  get config(): LabConfig {
+    return this.deps.config;
+  }
+
   get engineUp(): boolean {
     return this.#engineUp;
   }
@@ -65,11 +67,10 @@ export class SessionManager {
       clientKey,
     );
     this.#sessions.set(session.id, session);
-    // A client that never acknowledges output (or floods input) ends its own session.
-    const {unackedBytes, outputBytesPerCommand} = this.deps.config.limits;
-    session.output.onOverflow(outputBytesPerCommand + HARD_UNACKED_FACTOR * unackedBytes, () => {
-      session.log.warn({event: 'output-overflow'}, 'page stopped acknowledging output');
-      void this.close(session, 'the page stopped acknowledging output');
+    // A page that stays behind its output (or never acknowledges it) ends its own session.
+    session.output.onBehind((reason) => {
+      session.log.warn({event: 'output-behind', reason}, 'page fell behind its output');
+      void this.close(session, `the page fell behind: ${reason}`);
     });
     session.log.info({event: 'session-start', sessions: this.#sessions.size}, 'session started');
     return session;

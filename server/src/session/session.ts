@@ -88,7 +88,8 @@ export class Session {
     /** The page's client address, for the per-client session limit. */
     readonly clientKey = 'local',
   ) {
-    this.output = new OutputChannel(deps.config.limits.unackedBytes);
+    const {unackedBytes, sessionOutputBytes, ackTimeoutMs} = deps.config.limits;
+    this.output = new OutputChannel({windowBytes: unackedBytes, hardLimitBytes: sessionOutputBytes, ackTimeoutMs});
     this.log = deps.log.child({session: this.state.ownerId});
     this.#editor = new LineEditor({cols: this.cols});
   }

@@ -55,6 +55,9 @@ export interface EditorOptions {
 /** Longest line, in UTF-16 code units; further input rings the bell. */
 export const MAX_LINE_LENGTH = 4096;
 
+/** Bound on one feed's work (see #work): a few milliseconds. */
+const WORK_PER_FEED = 128 * 1024;
+
 /** Fast-path echoes (typing or Backspace at the end) per frame before edits are batched into one redraw. */
 const MAX_FAST_ECHOES = 64;
 
@@ -108,6 +111,13 @@ export class LineEditor {
   #moved = false;
   /** Fast-path echoes in this feed; past a few, edits are batched into the final redraw. */
   #fastOps = 0;
+  /**
+   * Work done in this feed, in characters or clusters copied or moved. Each
+   * key costs little, but some (an edit at the start of a long line, a yank
+   * of a long kill) still touch the line: past WORK_PER_FEED the rest of the
+   * frame is refused with the bell, so one frame's cost has a fixed bound.
+   */
+  #work = 0;
 
   /** Where the terminal cursor is, relative to the prompt's first cell. */
   #screen: Pos = {row: 0, col: 0};
@@ -202,8 +212,13 @@ export class LineEditor {
     this.#bell = false;
     this.#batch = true;
     this.#fastOps = 0;
+    this.#work = 0;
     let i = 0;
     while (i < data.length && this.#reading) {
+      if (this.#work > WORK_PER_FEED) {
+        this.#bell = true;
+        break;
+      }
       const ch = data[i]!;
       const code = ch.charCodeAt(0);
       if (ch === ESC) {
@@ -385,6 +400,7 @@ export class LineEditor {
 
   #killRange(from: number, to: number): string {
     if (from >= to) return '';
+    this.#work += to - from;
     this.#kill = this.#buf
       .slice(from, to)
       .map((c) => c.text)
@@ -438,6 +454,7 @@ export class LineEditor {
    * toClusters() would. Returns the index just after the added clusters.
    */
   #splice(from: number, to: number, added: Cluster[], units: number): number {
+    this.#work += this.#buf.length - from + added.length;
     for (let i = from; i < to; i++) this.#length -= this.#buf[i]!.text.length;
     this.#buf.splice(from, to - from, ...added);
     this.#length += units;
@@ -509,6 +526,7 @@ export class LineEditor {
   }
 
   #setLine(text: string): void {
+    this.#work += text.length;
     this.#buf = toClusters(text);
     this.#length = text.length;
     this.#cursor = this.#buf.length;

@@ -13,6 +13,8 @@ const ALL: Array<[string, () => Promise<{main: () => Promise<Report>}>]> = [
   ['throughput', () => import('./throughput')],
   ['concurrency', () => import('./concurrency')],
   ['page-weight', () => import('./page-weight')],
+  ['worst-frame', () => import('./worst-frame')],
+  ['flood-memory', () => import('./flood-memory')],
 ];
 
 async function runAll(): Promise<void> {

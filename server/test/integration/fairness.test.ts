@@ -4,16 +4,10 @@
  * clear error; acknowledging output that was never sent is a protocol error;
  * a page that stays behind its output is closed with a reason it shows.
  */
-import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {startTestLab, TestClient, type TestLab} from './harness';
+import {describe, expect, it} from 'vitest';
+import {fileTestLab, startTestLab, TestClient} from './harness';
 
-let lab: TestLab;
-beforeAll(async () => {
-  lab = await startTestLab();
-});
-afterAll(async () => {
-  await lab?.close();
-});
+const lab = fileTestLab();
 
 describe('rate limits on input and resize frames', () => {
   it('a flood of input frames is cut with one clear error a second, and the terminal stays usable', async () => {

@@ -6,6 +6,7 @@
 import path from 'node:path';
 import {Writable} from 'node:stream';
 import WebSocket from 'ws';
+import {afterAll, beforeAll} from 'vitest';
 import {startLab, type RunningLab} from '../../src/app';
 import {labEnv, ROOT} from './lab-env';
 import {loadConfig, type LabConfig} from '../../src/config';
@@ -28,6 +29,25 @@ export interface TestLab {
   /** Every log line the server wrote. */
   logs: string[];
   close(): Promise<void>;
+}
+
+/** One test lab for a whole file: started before its tests, closed after them. */
+export function fileTestLab(env: Record<string, string> = {}): {readonly url: string; readonly lab: TestLab} {
+  let lab: TestLab | undefined;
+  beforeAll(async () => {
+    lab = await startTestLab(env);
+  });
+  afterAll(async () => {
+    await lab?.close();
+  });
+  return {
+    get url() {
+      return lab!.url;
+    },
+    get lab() {
+      return lab!;
+    },
+  };
 }
 
 export async function startTestLab(env: Record<string, string> = {}): Promise<TestLab> {

@@ -82,8 +82,10 @@ export default function RunnableBlock(props: Props): ReactNode {
 
   const onRun = useCallback(() => {
     ui.openDock(false);
+    // The text on screen now, even if the debounced update has not gone yet.
+    if (isDockerfile && context) client.setContext(context, shownText);
     client.run(blockId, command, context);
-  }, [ui, client, blockId, command, context]);
+  }, [ui, client, blockId, command, context, isDockerfile, shownText]);
 
   const setEditing = (on: boolean) => {
     if (context) ui.setEdit(context, {editing: on});

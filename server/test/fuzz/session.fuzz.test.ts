@@ -16,7 +16,7 @@ import {fileURLToPath} from 'node:url';
 import {Writable} from 'node:stream';
 import {describe, expect, it} from 'vitest';
 import fc from 'fast-check';
-import type {CommandEndMessage, CommandStartMessage, OutputMessage} from '../../../src/protocol';
+import {ProtocolError, type CommandEndMessage, type CommandStartMessage, type OutputMessage} from '../../../src/protocol';
 import {parseCommandLine} from '../../src/cli/parse';
 import {loadConfig} from '../../src/config';
 import {Engine} from '../../src/engine';
@@ -195,7 +195,11 @@ async function apply(h: Harness, o: Op): Promise<void> {
     const [command, blockId, withContext] = o.run;
     if (withContext) h.session.setContext('tiny', 'FROM busybox\n');
     h.session.run(command, blockId, withContext ? 'tiny' : undefined);
-  } else if ('ack' in o) h.session.output.ack(o.ack);
+  } else if ('ack' in o) {
+    // An ack of output never sent is a protocol error (the connection closes on it); any other is taken.
+    if (o.ack > h.session.output.lastSeq) expect(() => h.session.output.ack(o.ack)).toThrow(ProtocolError);
+    else h.session.output.ack(o.ack);
+  }
   else await tick();
 }
 

@@ -298,7 +298,8 @@ export class BenchClient {
       timeoutMs,
     );
     const t0 = performance.now();
-    this.send({t: 'run', blockId, command, ...(context ? {context} : {})});
+    if (context) this.send({t: 'context', ...context});
+    this.send({t: 'run', blockId, command, ...(context ? {context: context.context} : {})});
     const e = await end;
     if (e.msg.t === 'error') throw new Error(`run refused: ${e.msg.code}: ${e.msg.message}`);
     const f = await first;
@@ -322,7 +323,6 @@ export class BenchClient {
 
 /** Strip ANSI escapes. */
 export function plain(s: string): string {
-  // eslint-disable-next-line no-control-regex
   return s.replace(/\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][0-9A-Za-z]|\x1b[=>]|\x07/g, '');
 }
 

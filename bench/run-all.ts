@@ -14,6 +14,8 @@ const ALL: Array<[string, () => Promise<{main: () => Promise<Report>}>]> = [
   ['concurrency', () => import('./concurrency')],
   ['cohort', () => import('./cohort')],
   ['page-weight', () => import('./page-weight')],
+  ['worst-frame', () => import('./worst-frame')],
+  ['flood-memory', () => import('./flood-memory')],
 ];
 
 async function runAll(): Promise<void> {

@@ -68,7 +68,8 @@ export async function main(): Promise<Report> {
           B.out.frames = 0;
           B.ackedBytes = 0;
           B.resetLongTasks();
-          B.ws.send(JSON.stringify({t: 'run', blockId: `bench-throughput-${dockerfile.length}`, command: 'docker build --no-cache .', context: {context: 'hello', dockerfile}}));
+          B.ws.send(JSON.stringify({t: 'context', context: 'hello', dockerfile}));
+          B.ws.send(JSON.stringify({t: 'run', blockId: `bench-throughput-${dockerfile.length}`, command: 'docker build --no-cache -t lab/bench-throughput .', context: 'hello'}));
         },
         {dockerfile: DOCKERFILE, line: LINE},
       );

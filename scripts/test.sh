@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm test`: the whole suite against real parts — typecheck, unit tests, integration tests
+# `npm test`: the whole suite against real parts — lint, typecheck, unit tests, integration tests
 # against a real dockerd and registry, the production site build, and Playwright in Debian's Chromium.
 # Starts what it needs (idempotently) and stops what it started.
 set -euo pipefail
@@ -17,6 +17,8 @@ scripts/lab-engine.sh up
 eval "$(scripts/lab-engine.sh env)"
 
 step() { printf '\n=== %s\n' "$*"; }
+step "lint (ESLint: typescript-eslint, React hooks rules)"
+npx eslint .
 step "typecheck"
 npx tsc -p tsconfig.json --noEmit
 npx tsc -p server/tsconfig.json

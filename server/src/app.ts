@@ -1,6 +1,6 @@
 import type {AddressInfo} from 'node:net';
 import type {LabConfig} from './config';
-import {removeOwnedImages} from './commands/ownership';
+import {removeOwnedImages} from './images/ownership';
 import {readerRoutes} from './readers/http';
 import {ReaderServices} from './readers/services';
 import {Engine} from './engine';
@@ -31,10 +31,10 @@ export async function startLab(config: LabConfig, log: Logger): Promise<RunningL
     else if (assessment.verdict === 'warn') log.warn(fields, assessment.message);
     else log.error(fields, assessment.message);
   });
-  const contexts = new LessonContexts(config.lessonsDir);
+  const lessons = new LessonContexts(config.lessonsDir);
   // Readers (names, lab passwords, the registry's token service): server/src/readers.
   const readers = await ReaderServices.start(config, engine, log);
-  const manager = new SessionManager({engine, config, contexts, log, readers});
+  const manager = new SessionManager({engine, config, lessons, log, readers});
   if (config.cleanOnStart) {
     // No session exists yet: whatever sessions of an earlier run left behind goes (readers' images stay).
     const removed = await removeOwnedImages(engine, null, (owner) => readers.store.byId(owner) !== undefined).catch(() => 0);

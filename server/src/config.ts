@@ -34,10 +34,24 @@ export interface LabLimits {
   contextBytes: number;
   /** Most output one command may print before it is cut short, bytes. */
   outputBytesPerCommand: number;
-  /** Output the page has not acknowledged before the server stops reading the engine, bytes. */
+  /**
+   * Flow control window, bytes: at most this much output is sent and not yet acknowledged by the page,
+   * and a command stops reading the engine while this much more is waiting to be sent.
+   */
   unackedBytes: number;
   /** Longest value an ARG/ENV of a reader's Dockerfile may expand to, bytes. */
   expansionBytes: number;
+  /**
+   * Hard bound on one session's output held in memory (sent and unacknowledged plus waiting), bytes.
+   * Past it the page is too far behind: its session ends with a reason the page shows.
+   */
+  sessionOutputBytes: number;
+  /** A page that acknowledges nothing for this long while output waits for it is closed, ms. */
+  ackTimeoutMs: number;
+  /** Input frames (keystrokes, pastes) one connection may send a second; bursts of twice as many. */
+  inputFramesPerSecond: number;
+  /** Resize frames one connection may send a second; bursts of twice as many. */
+  resizeFramesPerSecond: number;
   /** Wall-clock limit of a build, ms. */
   buildMs: number;
   /** Wall-clock limit of a push, ms. */
@@ -107,6 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
   if (builder !== 'buildkit' && builder !== 'classic') {
     throw new ConfigError(`LAB_BUILDER must be "buildkit" or "classic" (got "${builder}")`);
   }
+  const unackedBytes = int(env, 'LAB_UNACKED_BYTES', 2 * MB, 64 * 1024);
   return {
     host,
     port: int(env, 'LAB_PORT', 3000, 0),
@@ -122,7 +137,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     limits: {
       contextBytes: int(env, 'LAB_MAX_CONTEXT_BYTES', 50 * MB, 1),
       outputBytesPerCommand: int(env, 'LAB_MAX_OUTPUT_BYTES', 64 * MB, 1024),
-      unackedBytes: int(env, 'LAB_UNACKED_BYTES', 2 * MB, 64 * 1024),
+      unackedBytes,
+      sessionOutputBytes: int(env, 'LAB_SESSION_OUTPUT_BYTES', 4 * unackedBytes, 2 * unackedBytes),
+      ackTimeoutMs: int(env, 'LAB_ACK_TIMEOUT_MS', 60_000, 1000),
+      inputFramesPerSecond: int(env, 'LAB_INPUT_FRAMES_PER_SECOND', 100, 1),
+      resizeFramesPerSecond: int(env, 'LAB_RESIZE_FRAMES_PER_SECOND', 10, 1),
       expansionBytes: int(env, 'LAB_MAX_EXPANSION_BYTES', 64 * 1024, 1024),
       buildMs: int(env, 'LAB_BUILD_TIMEOUT_MS', 30 * 60_000, 1000),
       pushMs: int(env, 'LAB_PUSH_TIMEOUT_MS', 30 * 60_000, 1000),

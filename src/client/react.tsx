@@ -11,6 +11,7 @@ import {
   useContext,
   useEffect,
   useMemo,
+  useRef,
   useState,
   useSyncExternalStore,
   type ReactNode,
@@ -135,4 +136,29 @@ export function useEnsureConnected(enabled = true): void {
   useEffect(() => {
     if (enabled) client.ensureConnected();
   }, [client, enabled]);
+}
+
+/** How long the text of a Dockerfile being edited settles before it is sent. */
+const CONTEXT_DEBOUNCE_MS = 400;
+
+/**
+ * Keep the server's copy of lesson `context`'s Dockerfile equal to `text`, the
+ * one shown on the page: sent when the block mounts, then (debounced while the
+ * reader types) whenever it changes. This only registers the text: the
+ * session's lesson changes when a block runs, never because a block was
+ * mounted or scrolled into view.
+ */
+export function useLessonDockerfile(context: string | undefined, text: string): void {
+  const {client} = useLab();
+  const first = useRef(true);
+  useEffect(() => {
+    if (!context) return undefined;
+    if (first.current) {
+      first.current = false;
+      client.setContext(context, text);
+      return undefined;
+    }
+    const t = setTimeout(() => client.setContext(context, text), CONTEXT_DEBOUNCE_MS);
+    return () => clearTimeout(t);
+  }, [client, context, text]);
 }

@@ -19,6 +19,7 @@ import {
   type ErrorCode,
   type ServerMessage,
   type SessionInfo,
+  splitUtf8,
   utf8Length,
 } from '../protocol';
 
@@ -125,27 +126,6 @@ type Pending =
   | {kind: 'local'; data: string};
 
 
-/** Split text into pieces of at most `maxBytes` UTF-8 bytes, never inside a surrogate pair. */
-export function splitUtf8(s: string, maxBytes: number): string[] {
-  const out: string[] = [];
-  let start = 0;
-  let bytes = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    const pair = c >= 0xd800 && c <= 0xdbff && i + 1 < s.length;
-    const size = c < 0x80 ? 1 : c < 0x800 ? 2 : pair ? 4 : 3;
-    if (bytes + size > maxBytes && i > start) {
-      out.push(s.slice(start, i));
-      start = i;
-      bytes = 0;
-    }
-    bytes += size;
-    if (pair) i++;
-  }
-  if (start < s.length) out.push(s.slice(start));
-  return out;
-}
-
 const INITIAL_SNAPSHOT: SessionSnapshot = Object.freeze({
   connection: 'idle',
   session: null,
@@ -196,10 +176,9 @@ export class LabSessionClient {
   private rows = 24;
   private sentSize: string | null = null;
 
-  /** Dockerfile text per lesson context, and the context the page shows now. */
+  /** Dockerfile text per lesson context, and the text the server has of each (this connection). */
   private readonly contexts = new Map<string, string>();
-  private currentContext: string | null = null;
-  private sentContext: string | null = null;
+  private readonly sentContexts = new Map<string, string>();
   /** Block whose `run` was sent and not yet started (to attribute `busy` and other errors). */
   private pendingRun: string | null = null;
 
@@ -342,73 +321,43 @@ export class LabSessionClient {
   }
 
   /**
-   * The reader is looking at (or editing) this Dockerfile for `context`: it
-   * becomes the session's current context, so a hand-typed `docker build .`
-   * builds it. Sent now if online, and again after each reconnect.
+   * The page shows this Dockerfile for lesson `context` (a block mounted, or
+   * the reader edited it). Sent on the one channel for lesson Dockerfiles (a
+   * `context` frame) now if online and changed, and again after a reconnect.
+   * It does not switch the session's lesson: running a block does.
    */
   setContext(context: string, dockerfile: string): void {
     this.contexts.set(context, dockerfile);
-    this.currentContext = context;
-    this.sendContext();
+    this.sendContext(context);
   }
 
   /**
-   * A Dockerfile block for `context` is on the page (or its text changed)
-   * without being the one the reader looks at: remember its text; it becomes
-   * the current context only if there is none yet, and is re-sent if it is.
+   * Run a lesson block. `context` names the block's lesson: it becomes the
+   * session's current one (its Dockerfile is sent first if the server does not
+   * have this text yet). Returns false (and changes nothing) when not online.
    */
-  noteContext(context: string, dockerfile: string): void {
-    this.contexts.set(context, dockerfile);
-    if (this.currentContext === null) this.currentContext = context;
-    if (this.currentContext === context) this.sendContext();
-  }
-
-  /** The Dockerfile text last registered for `context`, if any. */
-  contextText(context: string): string | undefined {
-    return this.contexts.get(context);
-  }
-
-  /**
-   * Run a lesson block. `context` selects the lesson context first: give the
-   * Dockerfile text with it (a Dockerfile block's Build), or just the name to
-   * use whatever `setContext` last registered for it (a shell block).
-   * Returns false (and changes nothing) when not online.
-   */
-  run(
-    blockId: string,
-    command: string,
-    context?: string | {context: string; dockerfile: string},
-  ): boolean {
+  run(blockId: string, command: string, context?: string): boolean {
     if (!this.isOnline()) return false;
     if (this.runGate && !this.runGate()) {
       this.heldRun = {blockId, command, context};
       this.setBlock(blockId, {state: 'pending', message: 'Choose your lab name in the terminal dock first.'});
       return true;
     }
-    let ctx: {context: string; dockerfile: string} | undefined;
-    if (typeof context === 'object') {
-      this.contexts.set(context.context, context.dockerfile);
-      context = context.context;
-    }
     if (context) {
       const dockerfile = this.contexts.get(context);
-      if (dockerfile !== undefined) {
-        if (utf8Length(dockerfile) > MAX_DOCKERFILE_BYTES) {
-          this.setBlock(blockId, {
-            state: 'error',
-            code: 'too-large',
-            message: `The Dockerfile is larger than ${MAX_DOCKERFILE_BYTES / 1024} KB.`,
-          });
-          return false;
-        }
-        ctx = {context, dockerfile};
-        this.currentContext = context;
-        this.sentContext = contextKey(context, dockerfile);
+      if (dockerfile !== undefined && utf8Length(dockerfile) > MAX_DOCKERFILE_BYTES) {
+        this.setBlock(blockId, {
+          state: 'error',
+          code: 'too-large',
+          message: `The Dockerfile is larger than ${MAX_DOCKERFILE_BYTES / 1024} KB.`,
+        });
+        return false;
       }
+      this.sendContext(context);
     }
     this.pendingRun = blockId;
     this.setBlock(blockId, {state: 'pending'});
-    this.send(ctx ? {t: 'run', blockId, command, context: ctx} : {t: 'run', blockId, command});
+    this.send(context ? {t: 'run', blockId, command, context} : {t: 'run', blockId, command});
     return true;
   }
 
@@ -472,7 +421,7 @@ export class LabSessionClient {
     this.ws = null;
     this.awaitingHello = false;
     this.sentSize = null;
-    this.sentContext = null;
+    this.sentContexts.clear();
     this.clearTimer('connectTimer');
     this.clearTimer('pingTimer');
     this.clearTimer('ackTimer');
@@ -617,7 +566,7 @@ export class LabSessionClient {
       lastError: null,
     });
     this.sendSize();
-    this.sendContext();
+    for (const context of this.contexts.keys()) this.sendContext(context);
     this.flushAck();
     this.lastFrameAt = this.timers.now();
     this.schedulePing();
@@ -631,16 +580,21 @@ export class LabSessionClient {
 
   private onError(code: ErrorCode, message: string, forBlock?: string): void {
     if (code === 'no-session' || code === 'expired') {
-      // Expired, or the server restarted: start over, and say so.
-      this.startFreshSession(true);
+      // Expired, or the server restarted: start over, and say so (with the server's reason, if it gave one).
+      this.startFreshSession(true, code === 'expired' ? message : undefined);
       if (this.ws && this.ws.readyState === OPEN) {
         this.sentSize = null;
-        this.sentContext = null;
+        this.sentContexts.clear();
         this.sendHello();
       }
       return;
     }
     this.update({lastError: {code, message}});
+    // Dropped keystrokes or sizes: the reader must see why in the terminal itself.
+    if (code === 'rate-limited') {
+      this.writeLocal(noticeLine(message));
+      return; // about the reader's frames, not a block's run
+    }
     const blockId = forBlock ?? this.pendingRun;
     if (blockId) {
       if (this.pendingRun === blockId) this.pendingRun = null;
@@ -658,7 +612,7 @@ export class LabSessionClient {
   }
 
   /** Forget the old session: seq numbering restarts, running blocks are over. */
-  private startFreshSession(announce: boolean): void {
+  private startFreshSession(announce: boolean, reason?: string): void {
     const hadSession = this.sessionId !== null;
     this.sessionId = null;
     this.epoch += 1;
@@ -679,7 +633,7 @@ export class LabSessionClient {
     if (hadSession || announce) {
       this.writeLocal(
         noticeLine(
-          'Your previous terminal session has ended (it expired or the lab server restarted). A new session starts now: log in again, and build again what you need (a session takes its images with it).',
+          `${reason ? `The server says: ${reason}. ` : 'Your previous terminal session has ended (it expired or the lab server restarted). '}A new session starts now: log in again, and build again what you need (a session takes its images with it).`,
         ),
       );
     }
@@ -743,14 +697,14 @@ export class LabSessionClient {
     this.send({t: 'resize', cols: this.cols, rows: this.rows});
   }
 
-  private sendContext(): void {
-    if (!this.isOnline() || this.currentContext === null) return;
-    const dockerfile = this.contexts.get(this.currentContext);
+  /** Send lesson `context`'s Dockerfile unless the server already has this text. */
+  private sendContext(context: string): void {
+    if (!this.isOnline()) return;
+    const dockerfile = this.contexts.get(context);
     if (dockerfile === undefined || utf8Length(dockerfile) > MAX_DOCKERFILE_BYTES) return;
-    const key = contextKey(this.currentContext, dockerfile);
-    if (key === this.sentContext) return;
-    this.sentContext = key;
-    this.send({t: 'context', context: this.currentContext, dockerfile});
+    if (this.sentContexts.get(context) === dockerfile) return;
+    this.sentContexts.set(context, dockerfile);
+    this.send({t: 'context', context, dockerfile});
   }
 
   private clearTimer(
@@ -768,10 +722,6 @@ function noop(): void {}
 
 function clamp(n: number, lo: number, hi: number): number {
   return Number.isFinite(n) ? Math.min(hi, Math.max(lo, n)) : lo;
-}
-
-function contextKey(context: string, dockerfile: string): string {
-  return `${context}\u0000${dockerfile}`;
 }
 
 function mapBlocks(

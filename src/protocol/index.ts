@@ -7,8 +7,14 @@
  *
  * Output flow: the server numbers every output chunk (`seq`, from 1, per
  * session). The page acknowledges what its terminal has drawn (`ack`), which
- * is both flow control (the server pauses the engine stream when too much is
- * unacknowledged) and the resume point after a reconnect (`hello.lastSeq`).
+ * is both the resume point after a reconnect (`hello.resume.lastSeq`) and
+ * flow control: at most a window of output is sent and unacknowledged, a
+ * command stops reading the engine while another window's worth waits, and
+ * a session holds at most a hard bound of output; a page behind that (or
+ * silent past the ack timeout) has its session ended with the reason. An
+ * `ack` of a seq never sent is a protocol error that closes the connection.
+ * `input` and `resize` frames are rate-limited (`rate-limited` errors).
+ * The model is in server/src/session/output.ts; docs/operators.mdx says the same.
  */
 
 /** Path of the WebSocket endpoint, relative to the site's origin. */
@@ -50,9 +56,12 @@ export interface ResizeMessage {
 }
 
 /**
- * The page's Dockerfile for a lesson context. Sent whenever the reader runs a
- * block (and when the editor changes), so `docker build .` builds exactly what
- * the page shows. `context` names a folder under `lessons/`.
+ * The page's Dockerfile for a lesson: the one channel the lesson's Dockerfile
+ * travels on. Sent when a Dockerfile block mounts or its text changes (an
+ * edit), and again after a reconnect, so `docker build .` builds exactly what
+ * the page shows. It registers the text; it does not make the lesson the
+ * current one (a `run` naming it does: the build context never follows
+ * scrolling). `context` names a folder under `lessons/`.
  */
 export interface ContextMessage {
   t: 'context';
@@ -61,16 +70,18 @@ export interface ContextMessage {
 }
 
 /**
- * "Run this lesson block": the server types `command` at the prompt (so the
- * reader sees exactly what ran) and executes it. If `context` is given it
- * becomes the session's current lesson context first.
+ * "Run this lesson block": the server parses `command` once, shows it at the
+ * prompt as the reader's line (so the reader sees exactly what runs) and
+ * executes it. If `context` names a lesson, it becomes the session's current
+ * lesson first; its Dockerfile must have come in a `context` frame before, or
+ * the run is refused (`unknown-context`).
  */
 export interface RunMessage {
   t: 'run';
   /** Correlates the command-start/command-end frames with the block. */
   blockId: string;
   command: string;
-  context?: {context: string; dockerfile: string};
+  context?: string;
 }
 
 /** The terminal has drawn everything up to and including `seq`. */
@@ -117,8 +128,6 @@ export interface HelloReply {
   v: typeof PROTOCOL_VERSION;
   /** True when an existing session was rejoined. */
   resumed: boolean;
-  /** Highest output seq the server has sent so far (before any replay). */
-  lastSeq: number;
   session: SessionInfo;
 }
 
@@ -166,7 +175,11 @@ export type ErrorCode =
   | 'busy'
   | 'no-session'
   | 'session-limit'
-  | 'expired';
+  | 'expired'
+  /** A `run` named a lesson whose Dockerfile the page never sent. */
+  | 'unknown-context'
+  /** Input or resize frames past the server's rate limit (the frame was dropped). */
+  | 'rate-limited';
 
 export interface PongMessage {
   t: 'pong';
@@ -222,22 +235,50 @@ function contextName(v: string): string {
   return v;
 }
 
-/** UTF-8 length without depending on Node's Buffer (this module runs in browsers too). */
+/**
+ * UTF-8 bytes of the character starting at UTF-16 index `i`: 4 for a
+ * surrogate pair (two code units), 3 for a lone surrogate (sent as U+FFFD).
+ * The one UTF-8 counting rule of page and server (no Buffer: this runs in browsers too).
+ */
+export function utf8BytesAt(s: string, i: number): 1 | 2 | 3 | 4 {
+  const c = s.charCodeAt(i);
+  if (c < 0x80) return 1;
+  if (c < 0x800) return 2;
+  if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+    const d = s.charCodeAt(i + 1);
+    if (d >= 0xdc00 && d <= 0xdfff) return 4;
+  }
+  return 3;
+}
+
+/** UTF-8 length of `s`. */
 export function utf8Length(s: string): number {
   let n = 0;
   for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        n += 4; // a surrogate pair: one 4-byte character
-        i++;
-      } else n += 3; // a lone surrogate is sent as U+FFFD: 3 bytes
-    } else n += 3;
+    const b = utf8BytesAt(s, i);
+    n += b;
+    if (b === 4) i++;
   }
   return n;
+}
+
+/** Split text into pieces of at most `maxBytes` UTF-8 bytes, never inside a surrogate pair. */
+export function splitUtf8(s: string, maxBytes: number): string[] {
+  const out: string[] = [];
+  let start = 0;
+  let bytes = 0;
+  for (let i = 0; i < s.length; i++) {
+    const size = utf8BytesAt(s, i);
+    if (bytes + size > maxBytes && i > start) {
+      out.push(s.slice(start, i));
+      start = i;
+      bytes = 0;
+    }
+    bytes += size;
+    if (size === 4) i++;
+  }
+  if (start < s.length) out.push(s.slice(start));
+  return out;
 }
 
 function parseContext(o: Record<string, unknown>): {context: string; dockerfile: string} {
@@ -295,10 +336,7 @@ export function parseClientMessage(raw: string): ClientMessage {
         blockId: str(o, 'blockId', 128),
         command: str(o, 'command', 4096),
       };
-      if (o.context !== undefined) {
-        if (!isRecord(o.context)) throw new ProtocolError('bad-frame', '"context" must be an object');
-        msg.context = parseContext(o.context);
-      }
+      if (o.context !== undefined) msg.context = contextName(str(o, 'context', 64));
       return msg;
     }
     case 'ack':

@@ -23,7 +23,7 @@ import {
   shellCommandLine,
   TAG_PATTERN,
   shortHash,
-} from '../client/blocks';
+} from '../blocks';
 
 export const COMPONENT_NAME = 'RunnableBlock';
 
@@ -233,6 +233,11 @@ export default function runnableBlocks(options: RunnableBlocksOptions = {}) {
     const lessons = options.lessonsDir
       ? path.resolve(file?.cwd ?? process.cwd(), options.lessonsDir)
       : null;
+    const at = (node: Code) =>
+      `${where ?? '<unknown file>'}:${node.position?.start.line ?? '?'}:${node.position?.start.column ?? '?'}`;
+    // Lessons whose Dockerfile is on this page, and the shell blocks that run in a lesson.
+    const dockerfileContexts = new Set<string>();
+    const shellContexts: Array<{context: string; node: Code}> = [];
     visit(tree, 'code', (node: Code, index, parent: Parent | undefined) => {
       if (!parent || index === undefined || !isRunnableMeta(node.meta)) return;
       const line = node.position?.start.line;
@@ -246,12 +251,22 @@ export default function runnableBlocks(options: RunnableBlocksOptions = {}) {
         }
       } catch (e) {
         if (!(e instanceof MetaSyntaxError)) throw e;
-        const at = `${where ?? '<unknown file>'}:${line ?? '?'}:${node.position?.start.column ?? '?'}`;
         throw new Error(
-          `[runnable-blocks] ${at}: invalid runnable code block \`\`\`${node.lang ?? ''} ${node.meta ?? ''}\n  ${e.message}`,
+          `[runnable-blocks] ${at(node)}: invalid runnable code block \`\`\`${node.lang ?? ''} ${node.meta ?? ''}\n  ${e.message}`,
+          {cause: e},
         );
       }
+      if (props.context && blockKind(props.lang) === 'dockerfile') dockerfileContexts.add(props.context);
+      else if (props.context) shellContexts.push({context: props.context, node});
       parent.children.splice(index, 1, createElement(props, blockIdFor(where, line), node) as never);
     });
+    // A shell block that runs in a lesson builds that lesson's Dockerfile as the page shows it:
+    // the page must show it, or the server has no text to build.
+    for (const {context, node} of shellContexts) {
+      if (dockerfileContexts.has(context)) continue;
+      throw new Error(
+        `[runnable-blocks] ${at(node)}: invalid runnable code block \`\`\`${node.lang ?? ''} ${node.meta ?? ''}\n  context="${context}" has no runnable Dockerfile block with context="${context}" on this page (the server builds the Dockerfile the page shows)`,
+      );
+    }
   };
 }

@@ -1,17 +1,18 @@
-import type {Command} from '../cli/commands';
+import type {Command} from '../cli/command-types';
 import {checkDiskWatermark} from '../engine/disk';
 import {checkDockerfile} from '../dockerfile/policy';
 import {streamBroken} from '../engine/errors';
-import {ContextError, formatBytes} from '../lessons/context';
+import {ContextError} from '../lessons/context';
+import {formatLimitBytes} from '../limits/format';
 import type {Engine} from '../engine';
 import {BuildOutput, flavorForEngine} from '../render/build';
 import type {PlainFlavor} from '../render/buildkit-printer';
 import {sendingContextLine} from '../render/classic';
 import {errorLine, red, yellow} from '../terminal/style';
-import {formatDuration, withDeadline} from './deadline';
-import {claimName, readerImage, sessionLabels} from './ownership';
+import {formatDuration, withDeadline} from '../limits/deadline';
+import {claimName, readerImage, sessionLabels} from '../images/ownership';
 import {hostPaths, redactingTerminal} from './redact';
-import {pump} from './stream';
+import {pump} from '../render/pump';
 import {EXIT_INTERRUPTED, type Handler} from './types';
 
 type Build = Extract<Command, {kind: 'build'}>;
@@ -47,7 +48,7 @@ export const build: Handler<Build> = async (cmd, env) => {
     );
     return 1;
   }
-  const lesson = session.currentContext;
+  const lesson = session.currentLesson;
   if (!lesson) {
     term.write(
       errorLine(
@@ -72,7 +73,7 @@ export const build: Handler<Build> = async (cmd, env) => {
   }
 
   // Nothing reaches the engine before the Dockerfile passed the lab's policy (what it may name, fetch, expand).
-  const dockerfileText = pageText ?? (await env.contexts.readText(lesson, dockerfileName, config.limits.contextBytes)) ?? '';
+  const dockerfileText = pageText ?? (await env.lessons.readText(lesson, dockerfileName, config.limits.contextBytes)) ?? '';
   const policy = await checkDockerfile(dockerfileText, {
     buildArgs: cmd.buildArgs,
     image: readerImage(env.engine, session.ownerId),
@@ -92,7 +93,7 @@ export const build: Handler<Build> = async (cmd, env) => {
 
   let packed;
   try {
-    packed = await env.contexts.pack(lesson, {name: dockerfileName, text: pageText}, config.limits.contextBytes);
+    packed = await env.lessons.pack(lesson, {name: dockerfileName, text: pageText}, config.limits.contextBytes);
   } catch (err) {
     if (err instanceof ContextError) {
       term.write(errorLine(err.message));
@@ -137,6 +138,7 @@ export const build: Handler<Build> = async (cmd, env) => {
     buildId = started.buildId;
     const stream = started.stream as NodeJS.ReadableStream & {destroy(): void};
     const render = (msg: Parameters<BuildOutput['write']>[0]) => {
+      out.resize(term.cols); // the page may have been resized since the last message
       const text = out.write(msg);
       if (out.imageId) {
         // The image exists. Docker 20.10 may keep such a stream open (sending only empty progress
@@ -186,7 +188,7 @@ export const build: Handler<Build> = async (cmd, env) => {
       term.write(
         yellow(
           'Exit code 137 means the step was killed: most likely it needed more memory than the lab allows builds ' +
-            `(${formatBytes(config.limits.buildMemoryBytes)}).`,
+            `(${formatLimitBytes(config.limits.buildMemoryBytes)}).`,
         ) + '\r\n',
       );
     }

@@ -1,9 +1,9 @@
-import type {Command} from '../cli/commands';
-import {parseReference, repository, withDefaultTag} from '../cli/reference';
+import type {Command} from '../cli/command-types';
+import {parseReference, repository, withDefaultTag} from '../images/reference';
 import {EngineError} from '../engine';
 import {formatHistory, formatImages} from '../render/tables';
 import {crlf, errorLine} from '../terminal/style';
-import {claimName, noSuchImage, OWNER_LABEL, ownerOf} from './ownership';
+import {claimName, noSuchImage, OWNER_LABEL, ownerOf} from '../images/ownership';
 import type {Handler} from './types';
 
 type Images = Extract<Command, {kind: 'images'}>;
@@ -97,8 +97,8 @@ export const inspect: Handler<Inspect> = async (cmd, env) => {
   const found: unknown[] = [];
   let status = 0;
   for (const name of cmd.images) {
-    const {owner} = await ownerOf(env.engine, name, env.session.ownerId);
-    const details = owner === 'mine' || owner === 'lab' ? await env.engine.inspectImage(name) : null;
+    // The inspection that told whose it is is also what is shown: one engine call per image.
+    const {image: details} = await ownerOf(env.engine, name, env.session.ownerId);
     if (!details) {
       env.term.write(errorLine(`Error: No such object: ${name}`));
       status = 1;

@@ -1,4 +1,4 @@
-import type {Command} from '../cli/commands';
+import type {Command} from '../cli/command-types';
 import {EngineError} from '../engine';
 import {errorLine} from '../terminal/style';
 import {build} from './build';

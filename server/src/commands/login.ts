@@ -1,9 +1,9 @@
-import type {Command} from '../cli/commands';
-import {DOCKER_HUB_AUTH_SERVER, normalizeServerAddress} from '../cli/reference';
+import type {Command} from '../cli/command-types';
+import {DOCKER_HUB_AUTH_SERVER, normalizeServerAddress} from '../images/reference';
 import {EngineError, type RegistryAuth} from '../engine';
 import {Secret} from '../secret';
 import {errorLine} from '../terminal/style';
-import {hubUnreachableHint} from './hints';
+import {hubUnreachableHint} from '../terminal/hints';
 import {EXIT_INTERRUPTED, type Handler} from './types';
 
 type Login = Extract<Command, {kind: 'login'}>;

@@ -1,4 +1,4 @@
-import type {Command} from '../cli/commands';
+import type {Command} from '../cli/command-types';
 import {helpText} from '../cli/parse';
 import {crlf} from '../terminal/style';
 import type {Handler} from './types';

@@ -1,12 +1,12 @@
-import type {Command} from '../cli/commands';
-import {familiarName, parseReference, registryAuthServer, repository, sameRegistry, withDefaultTag} from '../cli/reference';
+import type {Command} from '../cli/command-types';
+import {familiarName, parseReference, registryAuthServer, repository, sameRegistry, withDefaultTag} from '../images/reference';
 import {streamBroken} from '../engine/errors';
 import {ProgressRenderer, type JSONMessage} from '../render/jsonmessage';
 import {errorLine, yellow} from '../terminal/style';
-import {formatDuration, withDeadline} from './deadline';
-import {hubUnreachableHint} from './hints';
-import {ownerOf} from './ownership';
-import {pump} from './stream';
+import {formatDuration, withDeadline} from '../limits/deadline';
+import {hubUnreachableHint} from '../terminal/hints';
+import {ownerOf} from '../images/ownership';
+import {pump} from '../render/pump';
 import {EXIT_INTERRUPTED, type Handler} from './types';
 
 type Push = Extract<Command, {kind: 'push'}>;
@@ -65,6 +65,7 @@ export const push: Handler<Push> = async (cmd, env) => {
     const stream = await env.engine.push(repo, tag, auth, deadline.signal);
     const render = (msg: JSONMessage) => {
       if (msg.aux) finished = true; // the registry confirmed the push (Tag, Digest, Size)
+      progress.resize(term.cols); // the page may have been resized since the last message
       return progress.write(msg);
     };
     await pump(stream, render, term, {quiet: cmd.quiet, signal: deadline.signal});

@@ -7,8 +7,8 @@ import type {Logger} from '../log';
 export interface Terminal {
   /** Write text (ANSI allowed, `\r\n` line ends). */
   write(text: string): void;
-  /** Resolves when the page has caught up with the output (flow control). */
-  room(): Promise<void>;
+  /** Null when the page has room for more output; else resolves when it has (flow control). */
+  room(): Promise<void> | null;
   /** Ask for a line at `prompt`; `echo: false` hides what is typed. Null when the reader pressed Ctrl-C. */
   readLine(prompt: string, opts?: {echo?: boolean}): Promise<string | null>;
   /** Clear the screen and the scrollback. */
@@ -23,7 +23,7 @@ export interface SessionState {
   /** Registry address (as the engine expects it) → credentials of this session. */
   readonly logins: Map<string, RegistryAuth>;
   /** Lesson context `docker build .` builds. */
-  currentContext: string | null;
+  currentLesson: string | null;
   /** Lesson context → the Dockerfile text the page shows for it. */
   readonly dockerfiles: Map<string, string>;
 }
@@ -34,7 +34,7 @@ export interface CommandEnv {
   signal: AbortSignal;
   engine: Engine;
   config: LabConfig;
-  contexts: LessonContexts;
+  lessons: LessonContexts;
   session: SessionState;
   log: Logger;
   /** Whether the session with this public id is alive with a page attached (for name collisions). */

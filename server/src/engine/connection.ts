@@ -26,8 +26,6 @@ export class EngineConnection {
   #negotiating: Promise<Docker> | null = null;
   readonly #onVersion: ((v: EngineVersion, assessment: EngineAssessment) => void) | undefined;
   #reported = '';
-  apiVersion = '';
-  serverVersion = '';
 
   /** `onVersion` hears each negotiation's outcome (at start, and again after the engine came back). */
   constructor(dockerHost?: string, onVersion?: (v: EngineVersion, assessment: EngineAssessment) => void) {
@@ -59,8 +57,6 @@ export class EngineConnection {
     if (key !== this.#reported) this.#onVersion?.(v, assessment);
     this.#reported = key;
     if (assessment.verdict === 'refuse') throw new EngineError(assessment.message, 0);
-    this.apiVersion = v.ApiVersion;
-    this.serverVersion = v.Version;
     this.#docker = new Docker({...dockerOptionsFor(this.address), version: `v${v.ApiVersion}`});
     return this.#docker;
   }

@@ -1,7 +1,7 @@
 import {randomUUID} from 'node:crypto';
 import type {Readable} from 'node:stream';
 import type Docker from 'dockerode';
-import type {HistoryRow} from '../render/tables';
+import type {HistoryEntry} from './messages';
 import type {Secret} from '../secret';
 import {EngineConnection} from './connection';
 import {EngineError, toEngineError} from './errors';
@@ -43,8 +43,7 @@ export interface ImageSummary {
   Labels?: Record<string, string> | null;
 }
 
-/** One layer of `GET /images/{name}/history` (the shape the history table renders). */
-export type HistoryEntry = HistoryRow;
+export type {HistoryEntry} from './messages';
 
 export interface ImageDetails {
   Id: string;

@@ -1,5 +1,5 @@
 import {StringDecoder} from 'node:string_decoder';
-import type {JSONMessage} from '../render/jsonmessage';
+import type {JSONMessage} from './messages';
 
 /**
  * Newline-delimited JSON messages from an engine stream (build, push).

@@ -4,6 +4,7 @@ import type {Readable} from 'node:stream';
 import dockerignore from '@balena/dockerignore';
 import tar from 'tar-fs';
 import {CONTEXT_NAME} from '../../../src/protocol';
+import {formatLimitBytes} from '../limits/format';
 
 /** A build context ready to send: its tar stream and what went into it. */
 export interface PackedContext {
@@ -36,15 +37,6 @@ export class LessonContexts {
       return (await fs.stat(path.join(this.dir, name))).isDirectory();
     } catch {
       return false;
-    }
-  }
-
-  async names(): Promise<string[]> {
-    try {
-      const entries = await fs.readdir(this.dir, {withFileTypes: true});
-      return entries.filter((e) => e.isDirectory() && NAME.test(e.name)).map((e) => e.name).sort();
-    } catch {
-      return [];
     }
   }
 
@@ -97,7 +89,7 @@ export class LessonContexts {
       files += 1;
       if (bytes > limitBytes) {
         throw new ContextError(
-          `build context is larger than the lab's limit of ${formatBytes(limitBytes)}: nothing was sent to the engine`,
+          `build context is larger than the lab's limit of ${formatLimitBytes(limitBytes)}: nothing was sent to the engine`,
         );
       }
     }
@@ -154,10 +146,4 @@ async function* walk(root: string, rel = ''): AsyncGenerator<{rel: string; size:
       yield {rel: r, size: st.size};
     }
   }
-}
-
-export function formatBytes(n: number): string {
-  if (n >= 1024 * 1024) return `${(n / 1024 / 1024).toFixed(n % (1024 * 1024) ? 1 : 0)} MiB`;
-  if (n >= 1024) return `${(n / 1024).toFixed(n % 1024 ? 1 : 0)} KiB`;
-  return `${n} B`;
 }

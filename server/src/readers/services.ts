@@ -1,7 +1,7 @@
 import {timingSafeEqual} from 'node:crypto';
 import {rm} from 'node:fs/promises';
 import path from 'node:path';
-import {OWNER_LABEL} from '../commands/ownership';
+import {OWNER_LABEL} from '../images/ownership';
 import type {LabConfig} from '../config';
 import type {Engine} from '../engine';
 import type {Logger} from '../log';

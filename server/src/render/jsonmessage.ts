@@ -8,38 +8,18 @@
  *
  * Pure: messages in, terminal bytes out (`\r\n` line ends, for xterm.js without convertEol).
  */
+import type {JSONMessage} from '../engine/messages';
+import {crlf, red} from '../terminal/style';
 
-export interface JSONMessage {
-  stream?: string;
-  status?: string;
-  id?: string;
-  /** Deprecated pre-rendered bar; Engine 20.10 still sends it, Engine 29 does not. Used only without progressDetail. */
-  progress?: string;
-  progressDetail?: {current?: number; total?: number; start?: number; hidecounts?: boolean; units?: string};
-  from?: string;
-  error?: string;
-  errorDetail?: {code?: number; message?: string};
-  aux?: unknown;
-  time?: number;
-  timeNano?: number;
-}
+export type {JSONMessage};
 
 export interface StreamError {
   message: string;
   code: number;
 }
 
-export const RED = '\x1b[31m';
-export const RESET = '\x1b[0m';
-
-/** `\n` (or `\r\n`) → `\r\n`: the output goes to xterm.js as is. */
-export function crlf(text: string): string {
-  return text.replace(/\r?\n/g, '\r\n');
-}
-
-export function red(text: string): string {
-  return `${RED}${text}${RESET}`;
-}
+// ANSI colours and line ends: one module for the whole server.
+export {RED, RESET, crlf, red} from '../terminal/style';
 
 // ---------------------------------------------------------------------------------------------
 // Go number formatting (strconv semantics: exact decimal value of the double, ties to even)

@@ -5,6 +5,8 @@
  *
  * Lines end with `\n` (pass the result through crlf() for xterm.js).
  */
+import type {HistoryEntry} from '../engine/messages';
+import {charWidth} from '../terminal/width';
 import {humanSize, timeAgo} from './jsonmessage';
 
 export interface ImageRow {
@@ -15,14 +17,8 @@ export interface ImageRow {
   Size: number;
 }
 
-export interface HistoryRow {
-  Id: string;
-  Created: number;
-  CreatedBy: string;
-  Size: number;
-  Comment: string;
-  Tags?: string[] | null;
-}
+/** A `docker history` row: one layer as the engine reports it. */
+export type HistoryRow = HistoryEntry;
 
 export interface ImagesOptions {
   /** `-q`: only IDs, one per row the table would have */
@@ -44,46 +40,10 @@ export interface HistoryOptions {
   now?: number;
 }
 
-// ---------------------------------------------------------------------------------------------
-// text width (go-runewidth, simplified: East Asian wide/fullwidth and emoji count 2, combining marks 0)
-
-function runeWidth(cp: number): number {
-  if (cp === 0) return 0;
-  if (
-    (cp >= 0x300 && cp <= 0x36f) ||
-    (cp >= 0x1ab0 && cp <= 0x1aff) ||
-    (cp >= 0x1dc0 && cp <= 0x1dff) ||
-    (cp >= 0x20d0 && cp <= 0x20ff) ||
-    (cp >= 0xfe20 && cp <= 0xfe2f) ||
-    cp === 0x200b ||
-    cp === 0x200d
-  ) {
-    return 0;
-  }
-  if (
-    (cp >= 0x1100 && cp <= 0x115f) ||
-    (cp >= 0x2e80 && cp <= 0x303e) ||
-    (cp >= 0x3041 && cp <= 0x33ff) ||
-    (cp >= 0x3400 && cp <= 0x4dbf) ||
-    (cp >= 0x4e00 && cp <= 0x9fff) ||
-    (cp >= 0xa000 && cp <= 0xa4cf) ||
-    (cp >= 0xac00 && cp <= 0xd7a3) ||
-    (cp >= 0xf900 && cp <= 0xfaff) ||
-    (cp >= 0xfe30 && cp <= 0xfe4f) ||
-    (cp >= 0xff00 && cp <= 0xff60) ||
-    (cp >= 0xffe0 && cp <= 0xffe6) ||
-    (cp >= 0x1f300 && cp <= 0x1f64f) ||
-    (cp >= 0x1f900 && cp <= 0x1f9ff) ||
-    (cp >= 0x20000 && cp <= 0x3fffd)
-  ) {
-    return 2;
-  }
-  return 1;
-}
-
+/** Columns of a table cell (the terminal's one width rule, terminal/width.ts). */
 export function displayWidth(s: string): number {
   let w = 0;
-  for (const ch of s) w += runeWidth(ch.codePointAt(0) ?? 0);
+  for (const ch of s) w += charWidth(ch.codePointAt(0) ?? 0);
   return w;
 }
 
@@ -96,7 +56,7 @@ export function ellipsis(s: string, maxWidth: number): string {
   let width = 0;
   let out = '';
   for (const r of runes) {
-    const w = runeWidth(r.codePointAt(0) ?? 0);
+    const w = charWidth(r.codePointAt(0) ?? 0);
     if (width + w > maxWidth - 1) break;
     width += w;
     out += r;

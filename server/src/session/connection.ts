@@ -11,10 +11,19 @@ import type {Logger} from '../log';
 import type {ReaderLink} from '../readers/link';
 import {SessionLimitError, type SessionManager} from './manager';
 import type {OutputSink} from './output';
-import {Session, type SessionEvents} from './session';
+import {RateLimit} from './rate-limit';
+import type {Session, SessionEvents} from './session';
 
 /** A connection must say hello within this time. */
 const HELLO_TIMEOUT_MS = 10_000;
+/**
+ * Frames waiting in the socket beyond the flow-control window: past this the
+ * page is not reading its socket (output is bounded by acks; this bounds the
+ * rest: errors, pongs, status), and the connection is closed.
+ */
+const SOCKET_SLACK_BYTES = 1024 * 1024;
+/** At most one rate-limit error frame per this interval. */
+const RATE_ERROR_INTERVAL_MS = 1000;
 
 /** Which connection each session is attached to (one page per session). */
 const attachedTo = new WeakMap<Session, WebSocket>();
@@ -26,8 +35,38 @@ const attachedTo = new WeakMap<Session, WebSocket>();
  */
 export function handleConnection(ws: WebSocket, manager: SessionManager, log: Logger, clientKey: string, reader?: ReaderLink): void {
   let session: Session | null = null;
+  const limits = manager.config.limits;
+  const maxBuffered = limits.unackedBytes + SOCKET_SLACK_BYTES;
   const send = (msg: ServerMessage) => {
-    if (ws.readyState === ws.OPEN) ws.send(encode(msg));
+    if (ws.readyState !== ws.OPEN) return;
+    if (ws.bufferedAmount > maxBuffered) {
+      ws.close(4004, 'the page is not reading its connection');
+      return;
+    }
+    ws.send(encode(msg));
+  };
+  const inputRate = new RateLimit(limits.inputFramesPerSecond, 2 * limits.inputFramesPerSecond);
+  const resizeRate = new RateLimit(limits.resizeFramesPerSecond, 2 * limits.resizeFramesPerSecond);
+  let lastRateError = -Infinity;
+  /** Says (at most once a second) that frames were dropped. */
+  const rateLimited = (message: string) => {
+    const now = Date.now();
+    if (now - lastRateError < RATE_ERROR_INTERVAL_MS) return;
+    lastRateError = now;
+    send({t: 'error', code: 'rate-limited', message});
+  };
+  /** A resize over the limit is kept (only the latest) and applied when the limit allows. */
+  let pendingSize: {cols: number; rows: number} | null = null;
+  let resizeTimer: NodeJS.Timeout | null = null;
+  const applyPendingSize = () => {
+    resizeTimer = null;
+    if (!pendingSize || !session) return;
+    if (!resizeRate.take()) {
+      resizeTimer = setTimeout(applyPendingSize, resizeRate.waitMs());
+      return;
+    }
+    session.resize(pendingSize.cols, pendingSize.rows);
+    pendingSize = null;
   };
   const sink: OutputSink = {send};
   const events: SessionEvents = {
@@ -71,7 +110,7 @@ export function handleConnection(ws: WebSocket, manager: SessionManager, log: Lo
     attachedTo.set(s, ws);
     manager.attached(s);
     if (resumed) s.resize(msg.cols, msg.rows);
-    send({t: 'hello', v: PROTOCOL_VERSION, resumed, lastSeq: s.output.lastSeq, session: s.info()});
+    send({t: 'hello', v: PROTOCOL_VERSION, resumed, session: s.info()});
     // Output first: a command-end the page missed (sent by setEvents) must follow the output it ends.
     s.output.attach(sink, msg.resume?.lastSeq ?? 0);
     s.setEvents(events);
@@ -91,32 +130,43 @@ export function handleConnection(ws: WebSocket, manager: SessionManager, log: Lo
     if (!session) throw new ProtocolError('bad-frame', 'say hello first');
     switch (msg.t) {
       case 'input':
-        session.input(msg.data);
+        if (inputRate.take()) session.input(msg.data);
+        else {
+          rateLimited(
+            `typing too fast: this terminal takes at most ${limits.inputFramesPerSecond} input frames a second; some input was dropped`,
+          );
+        }
         break;
       case 'resize':
-        session.resize(msg.cols, msg.rows);
+        if (!pendingSize && resizeRate.take()) session.resize(msg.cols, msg.rows);
+        else {
+          pendingSize = {cols: msg.cols, rows: msg.rows};
+          resizeTimer ??= setTimeout(applyPendingSize, resizeRate.waitMs());
+          rateLimited(
+            `too many resize frames: at most ${limits.resizeFramesPerSecond} a second; the latest size applies shortly`,
+          );
+        }
         break;
       case 'context':
         session.setContext(msg.context, msg.dockerfile);
         break;
       case 'run': {
-        const refusal = Session.refuseRun(msg.command);
-        if (refusal) {
-          send({t: 'error', code: 'bad-frame', message: refusal, blockId: msg.blockId});
-          break;
-        }
-        if (session.busy || !session.run(msg.command, msg.blockId, msg.context)) {
-          send({
-            t: 'error',
-            code: 'busy',
-            message: 'a command is still running: wait for it or press Ctrl-C',
-            blockId: msg.blockId,
-          });
-        }
+        const refusal = session.run(msg.command, msg.blockId, msg.context);
+        if (refusal) send({t: 'error', code: refusal.code, message: refusal.message, blockId: msg.blockId});
         break;
       }
       case 'ack':
-        session.output.ack(msg.seq);
+        try {
+          session.output.ack(msg.seq);
+        } catch (err) {
+          // Flow control cannot go on with a page that acknowledges what it never got.
+          if (err instanceof ProtocolError) {
+            send({t: 'error', code: err.code, message: err.message});
+            ws.close(4005, 'protocol error: acknowledged output never sent');
+            return;
+          }
+          throw err;
+        }
         break;
     }
   };
@@ -137,6 +187,7 @@ export function handleConnection(ws: WebSocket, manager: SessionManager, log: Lo
 
   ws.on('close', () => {
     clearTimeout(helloTimer);
+    if (resizeTimer) clearTimeout(resizeTimer);
     const s = session;
     if (!s || attachedTo.get(s) !== ws) return;
     attachedTo.delete(s);

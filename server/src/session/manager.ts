@@ -6,8 +6,6 @@ import type {ReaderLink} from '../readers/link';
 import type {ReaderServices} from '../readers/services';
 import {Session} from './session';
 
-/** Output held or unacknowledged beyond a command's output cap plus this many windows ends a session. */
-const HARD_UNACKED_FACTOR = 8;
 
 export class SessionLimitError extends Error {
   constructor(message: string) {
@@ -19,7 +17,7 @@ export class SessionLimitError extends Error {
 export interface ManagerDeps {
   engine: Engine;
   config: LabConfig;
-  contexts: LessonContexts;
+  lessons: LessonContexts;
   log: Logger;
   /** Readers (server/src/readers); sessions of a reader share their images and logins. */
   readers?: ReaderServices;
@@ -50,6 +48,10 @@ export class SessionManager {
 
   get size(): number {
     return this.#sessions.size;
+  }
+
+  get config(): LabConfig {
+    return this.deps.config;
   }
 
   get engineUp(): boolean {
@@ -87,11 +89,10 @@ export class SessionManager {
     );
     reader?.attach();
     this.#sessions.set(session.id, session);
-    // A client that never acknowledges output (or floods input) ends its own session.
-    const {unackedBytes, outputBytesPerCommand} = this.deps.config.limits;
-    session.output.onOverflow(outputBytesPerCommand + HARD_UNACKED_FACTOR * unackedBytes, () => {
-      session.log.warn({event: 'output-overflow'}, 'page stopped acknowledging output');
-      void this.close(session, 'the page stopped acknowledging output');
+    // A page that stays behind its output (or never acknowledges it) ends its own session.
+    session.output.onBehind((reason) => {
+      session.log.warn({event: 'output-behind', reason}, 'page fell behind its output');
+      void this.close(session, `the page fell behind: ${reason}`);
     });
     session.log.info({event: 'session-start', sessions: this.#sessions.size}, 'session started');
     return session;

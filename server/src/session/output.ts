@@ -1,4 +1,4 @@
-import type {OutputMessage} from '../../../src/protocol';
+import {ProtocolError, type OutputMessage} from '../../../src/protocol';
 
 export interface OutputSink {
   send(msg: OutputMessage): void;
@@ -12,19 +12,35 @@ interface Chunk {
 
 /** Chunks are cut at about this size; smaller writes are coalesced. */
 const CHUNK_BYTES = 32 * 1024;
-/** How long small writes wait to be coalesced. */
+/** How long small writes wait to be coalesced (output pacing: see docs/operators.mdx, "Output pacing"). */
 const COALESCE_MS = 4;
+
+export interface OutputLimits {
+  /** At most this much is sent and unacknowledged; producers wait while this much more is held. */
+  windowBytes: number;
+  /** Hard bound on sent-and-unacknowledged plus held bytes: past it, `onBehind` runs. */
+  hardLimitBytes: number;
+  /** Output waiting for a page that acknowledges nothing for this long: `onBehind` runs. */
+  ackTimeoutMs: number;
+}
 
 /**
  * A session's terminal output: numbered chunks, flow control and replay.
  *
- * Writes are coalesced into chunks with increasing `seq`. Every chunk sent is
- * kept until the page acknowledges it: that is what a reconnecting page gets
- * again (it drops seqs it already drew). At most `windowBytes` are sent and
- * unacknowledged at once; what is written beyond that is held here and sent
- * as acks come back, so a fast build cannot flood the socket or the page.
- * The engine is read at full speed regardless (Docker 20.10 breaks its build
- * stream when it is read slowly): the command's output cap bounds what is held.
+ * The flow-control model, in one place (docs/operators.mdx and the protocol
+ * header say the same):
+ * - Writes are coalesced into chunks with increasing `seq`. At most
+ *   `windowBytes` are sent and unacknowledged at once; every chunk sent is
+ *   kept until the page acknowledges it (that is what a reconnecting page
+ *   gets again).
+ * - What is written beyond the window is held here and sent as acks come
+ *   back. A command reading the engine waits (`room()`) while a window's
+ *   worth is held, so the engine is read no faster than the page draws.
+ * - Held plus unacknowledged output never exceeds `hardLimitBytes` (what
+ *   does not wait for room, such as prompt redraws, counts too), and output
+ *   never waits more than `ackTimeoutMs` for an ack: past either, the page
+ *   is behind and `onBehind` ends its session with the reason.
+ * - An ack for a seq never sent is a protocol error.
  */
 export class OutputChannel {
   #seq = 0;
@@ -37,15 +53,30 @@ export class OutputChannel {
   #sink: OutputSink | null = null;
   #waiters: Array<() => void> = [];
 
-  constructor(private readonly windowBytes: number) {}
+  readonly windowBytes: number;
+  readonly #limits: OutputLimits;
+  #stallTimer: NodeJS.Timeout | null = null;
+  #behind: ((reason: string) => void) | null = null;
+
+  constructor(limits: OutputLimits) {
+    this.#limits = limits;
+    this.windowBytes = limits.windowBytes;
+  }
+
+  /** Runs once when the page is too far behind (see the class comment); the caller ends the session. */
+  onBehind(handler: (reason: string) => void): void {
+    this.#behind = handler;
+  }
+
+  #fallBehind(reason: string): void {
+    const handler = this.#behind;
+    this.#behind = null;
+    if (handler) queueMicrotask(() => handler(reason));
+  }
 
   /** Highest seq assigned so far. */
   get lastSeq(): number {
     return this.#seq;
-  }
-
-  get unackedBytes(): number {
-    return this.#unackedBytes;
   }
 
   write(data: string): void {
@@ -64,10 +95,10 @@ export class OutputChannel {
     if (this.#pending) {
       this.#held += this.#pending;
       this.#pending = '';
-      if (this.#held.length + this.#unackedBytes > this.#hardLimit && this.#overflow) {
-        const handler = this.#overflow;
-        this.#overflow = null;
-        queueMicrotask(handler);
+      // (held counts UTF-16 units: at most 3 bytes each, at least 1.)
+      if (this.#held.length + this.#unackedBytes > this.#limits.hardLimitBytes) {
+        this.#held = this.#held.slice(0, Math.max(0, this.#limits.hardLimitBytes - this.#unackedBytes));
+        this.#fallBehind(`it fell more than ${Math.round(this.#limits.hardLimitBytes / 1024)} KiB behind its output`);
       }
     }
     this.#drain();
@@ -87,6 +118,19 @@ export class OutputChannel {
       this.#sink?.send({t: 'output', seq: chunk.seq, data: chunk.data});
     }
     if (!this.#held) this.#wakeSent();
+    // Output waits for acks: the page has this long to send one.
+    if (this.#held && this.#sink && !this.#stallTimer) {
+      this.#stallTimer = setTimeout(() => {
+        this.#stallTimer = null;
+        if (this.#held) this.#fallBehind(`it did not acknowledge its output for ${Math.round(this.#limits.ackTimeoutMs / 1000)} s`);
+      }, this.#limits.ackTimeoutMs);
+      this.#stallTimer.unref();
+    }
+  }
+
+  #clearStall(): void {
+    if (this.#stallTimer) clearTimeout(this.#stallTimer);
+    this.#stallTimer = null;
   }
 
   /** Resolves once everything written so far has been sent (or the channel is closed). */
@@ -104,21 +148,25 @@ export class OutputChannel {
     for (const w of waiters) w();
   }
 
-  /** The page has drawn everything up to `seq`. */
+  /** The page has drawn everything up to `seq`. Throws a ProtocolError for a seq never sent. */
   ack(seq: number): void {
+    // Seqs are numbered as they are sent: anything above #seq never was.
+    if (seq > this.#seq) throw new ProtocolError('bad-frame', `ack of output seq ${seq}, which was never sent`);
     let dropped = 0;
     while (this.#unacked.length && this.#unacked[0]!.seq <= seq) {
       dropped += this.#unacked.shift()!.bytes;
     }
     if (!dropped) return;
     this.#unackedBytes -= dropped;
+    this.#clearStall();
     this.#drain();
-    if (!this.#held && this.#unackedBytes <= this.windowBytes / 2) this.#wake();
+    if (this.#held.length < this.windowBytes) this.#wake();
   }
 
-  /** Resolves when the page has caught up enough for more output (nothing held, window not full). */
-  room(): Promise<void> {
-    if (this.#closed || (!this.#held && this.#unackedBytes < this.windowBytes)) return Promise.resolve();
+  /** Null when a producer may write more (less than a window's worth waits to be sent), else resolves when it may. */
+  room(): Promise<void> | null {
+    if (this.#closed || this.#held.length + this.#pending.length < this.windowBytes) return null;
+    this.flush();
     return new Promise((resolve) => this.#waiters.push(resolve));
   }
 
@@ -134,29 +182,20 @@ export class OutputChannel {
 
   detach(sink: OutputSink): void {
     if (this.#sink === sink) this.#sink = null;
+    // No page, no acks to wait for: the reconnect grace period bounds this session instead.
+    this.#clearStall();
   }
 
   /** Stop: release every waiting producer (their command is over). */
   close(): void {
     this.flush();
     this.#closed = true;
+    this.#clearStall();
     this.#wake();
     this.#wakeSent();
   }
 
   #closed = false;
-
-  /**
-   * A page that never acknowledges (or a client that only sends input) must not
-   * grow the server's memory: past `hardLimitBytes` held and unacknowledged, `onOverflow` runs.
-   */
-  onOverflow(hardLimitBytes: number, handler: () => void): void {
-    this.#hardLimit = hardLimitBytes;
-    this.#overflow = handler;
-  }
-
-  #hardLimit = Infinity;
-  #overflow: (() => void) | null = null;
 
   #wake(): void {
     const waiters = this.#waiters;

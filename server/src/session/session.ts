@@ -1,10 +1,10 @@
 import {randomBytes} from 'node:crypto';
-import type {CommandEndMessage, CommandStartMessage, SessionInfo} from '../../../src/protocol';
-import {parseCommandLine} from '../cli/parse';
+import type {CommandEndMessage, CommandStartMessage, ErrorCode, SessionInfo} from '../../../src/protocol';
+import {parseCommandLine, type ParseResult} from '../cli/parse';
 import {runCommand} from '../commands';
 import type {CommandEnv, SessionState, Terminal} from '../commands/types';
 import {EXIT_INTERRUPTED} from '../commands/types';
-import {removeOwnedImages} from '../commands/ownership';
+import {removeOwnedImages} from '../images/ownership';
 import type {LabConfig} from '../config';
 import type {Engine, RegistryAuth} from '../engine';
 import type {LessonContexts} from '../lessons/context';
@@ -26,7 +26,7 @@ export interface SessionEvents {
 export interface SessionDeps {
   engine: Engine;
   config: LabConfig;
-  contexts: LessonContexts;
+  lessons: LessonContexts;
   log: Logger;
   /** Last known engine state, kept by the session manager. */
   engineUp: () => boolean;
@@ -43,6 +43,12 @@ interface Running {
 }
 
 type LineWaiter = (line: string | null) => void;
+
+/** Why a block's Run was refused (sent to the page as an error frame). */
+export interface RunRefusal {
+  code: Extract<ErrorCode, 'bad-frame' | 'busy' | 'unknown-context'>;
+  message: string;
+}
 
 /** Lesson Dockerfiles a session keeps (the site has a few lessons with one each). */
 const MAX_CONTEXTS = 16;
@@ -83,10 +89,11 @@ export class Session {
     this.state = {
       ownerId: reader?.id ?? randomBytes(8).toString('hex'),
       logins: reader?.logins ?? new Map<string, RegistryAuth>(),
-      currentContext: null,
+      currentLesson: null,
       dockerfiles: new Map<string, string>(),
     };
-    this.output = new OutputChannel(deps.config.limits.unackedBytes);
+    const {unackedBytes, sessionOutputBytes, ackTimeoutMs} = deps.config.limits;
+    this.output = new OutputChannel({windowBytes: unackedBytes, hardLimitBytes: sessionOutputBytes, ackTimeoutMs});
     this.log = deps.log.child({session: this.state.ownerId});
     this.#editor = new LineEditor({cols: this.cols});
   }
@@ -125,7 +132,7 @@ export class Session {
       engine: this.deps.engineUp() ? 'up' : 'down',
       builder: this.deps.config.builder,
       running: this.#running?.line ?? null,
-      context: this.state.currentContext,
+      context: this.state.currentLesson,
       reader: this.reader ? {name: this.reader.name, disk: this.reader.disk()} : null,
     };
   }
@@ -136,21 +143,34 @@ export class Session {
     this.output.write(this.#editor.resize(cols));
   }
 
-  /** The page shows this Dockerfile for lesson `context`; `docker build .` now builds it. */
+  /**
+   * The page's Dockerfile for lesson `context` (a block mounted or was edited).
+   * Registers the text; the lesson becomes the current one only when there is
+   * none yet. Scrolling never switches lessons: running a block does.
+   */
   setContext(context: string, dockerfile: string): void {
-    const changed = this.state.currentContext !== context;
     // A page has a handful of lessons: keep the most recent few, so no client can grow this map.
     this.state.dockerfiles.delete(context);
     this.state.dockerfiles.set(context, dockerfile);
     if (this.state.dockerfiles.size > MAX_CONTEXTS) {
-      this.state.dockerfiles.delete(this.state.dockerfiles.keys().next().value!);
+      const oldest = this.state.dockerfiles.keys().next().value!;
+      if (oldest !== this.state.currentLesson) this.state.dockerfiles.delete(oldest);
+      else this.state.dockerfiles.delete([...this.state.dockerfiles.keys()][1]!);
     }
-    this.state.currentContext = context;
-    if (changed && this.#editor.reading && !this.#lineWaiter) {
+    if (this.state.currentLesson === null) this.#selectContext(context);
+  }
+
+  /** Make `context` the lesson `docker build .` builds; false when the page never sent its Dockerfile. */
+  #selectContext(context: string): boolean {
+    if (!this.state.dockerfiles.has(context)) return false;
+    if (this.state.currentLesson === context) return true;
+    this.state.currentLesson = context;
+    if (this.#editor.reading && !this.#lineWaiter) {
       // Redraw the prompt (it names the current context), keeping what the reader has typed.
       this.output.write(this.#editor.setPrompt(this.#promptText()));
     }
-    if (changed) this.#emitStatus();
+    this.#emitStatus();
+    return true;
   }
 
   /** Keystrokes from the page. */
@@ -165,44 +185,37 @@ export class Session {
   }
 
   /**
-   * A lesson block's Run: type `command` at the prompt as if the reader had,
-   * then run it. Returns false when a command is already running (or a prompt
-   * of one is waiting for an answer).
+   * A lesson block's Run: `command` is parsed once, shown at the prompt as the
+   * reader's line (replacing anything half typed) and executed as parsed.
+   * `context` first makes that lesson current. Returns why it was refused
+   * (nothing changed then), or null.
    */
-  run(command: string, blockId: string, context?: {context: string; dockerfile: string}): boolean {
-    if (this.#closed) return false;
+  run(command: string, blockId: string, context?: string): RunRefusal | null {
+    if (this.#closed) return {code: 'busy', message: 'this terminal session has ended'};
     this.lastActivity = Date.now();
     this.reader?.touch();
-    if (Session.refuseRun(command)) return false;
-    if (this.#running || this.#lineWaiter || !this.#editor.reading) return false;
-    if (context) this.setContext(context.context, context.dockerfile);
     const line = command.trim();
-    // Ctrl-E, Ctrl-U: drop whatever the reader had half typed; then type the block's command.
-    const {output} = this.#editor.feed('\x05\x15');
-    this.output.write(output);
-    this.#pendingBlockId = blockId;
-    const typed = this.#editor.feed(line + '\r');
-    this.output.write(typed.output);
-    for (const ev of typed.events) this.#onEditorEvent(ev);
-    this.#pendingBlockId = undefined;
-    return true;
-  }
-
-  /**
-   * Why a block's command cannot be run, or null. It is typed at the prompt as
-   * keystrokes, so it must be one plain line: no control characters (they
-   * would edit the line or recall history), and something to run.
-   */
-  static refuseRun(command: string): string | null {
     // Line ends around the command are harmless; inside it, a control character is not.
-    // eslint-disable-next-line no-control-regex
-    if (/[\u0000-\u001f\u007f]/.test(command.trim())) return 'a block\'s command must be one line without control characters';
-    const parsed = parseCommandLine(command.trim());
-    if (parsed.ok && parsed.command.kind === 'empty') return 'a block\'s command is empty';
+    if (/[\u0000-\u001f\u007f-\u009f]/.test(line)) {
+      return {code: 'bad-frame', message: 'a block\'s command must be one line without control characters'};
+    }
+    const parsed = parseCommandLine(line);
+    if (parsed.ok && parsed.command.kind === 'empty') return {code: 'bad-frame', message: 'a block\'s command is empty'};
+    if (this.#running || this.#lineWaiter || !this.#editor.reading) {
+      return {code: 'busy', message: 'a command is still running: wait for it or press Ctrl-C'};
+    }
+    if (context !== undefined && !this.#selectContext(context)) {
+      return {
+        code: 'unknown-context',
+        message: `this page sent no Dockerfile for the lesson "${context}": nothing was run`,
+      };
+    }
+    const sensitive = !parsed.ok && parsed.sensitive === true;
+    this.output.write(this.#editor.submit(line, {history: !sensitive}));
+    void this.#execute(line, parsed, blockId);
     return null;
   }
 
-  #pendingBlockId: string | undefined;
   #waitingPrompt = '';
   /** Start times of recent commands, for the commands-per-minute limit. */
   #recent: number[] = [];
@@ -234,9 +247,13 @@ export class Session {
       return;
     }
     switch (ev.type) {
-      case 'line':
-        void this.#execute(ev.line, this.#pendingBlockId);
+      case 'line': {
+        const parsed = parseCommandLine(ev.line);
+        // A line that may hold a password (`docker login -p …`) is refused by the parser; keep it out of history.
+        if (!parsed.ok && parsed.sensitive === true) this.#editor.forgetLastHistoryEntry();
+        void this.#execute(ev.line, parsed);
         break;
+      }
       case 'interrupt':
       case 'eof':
         this.#prompt();
@@ -244,12 +261,11 @@ export class Session {
     }
   }
 
-  async #execute(typed: string, blockId?: string): Promise<void> {
-    const parsed = parseCommandLine(typed);
+  /** Run one parsed line (typed at the prompt, or a block's). */
+  async #execute(typed: string, parsed: ParseResult, blockId?: string): Promise<void> {
     // A line that may hold a password (`docker login -p …`) is refused by the parser; keep it out of
-    // history, frames and logs as well.
+    // frames and logs as well.
     const sensitive = !parsed.ok && parsed.sensitive === true;
-    if (sensitive) this.#editor.forgetLastHistoryEntry();
     const line = sensitive ? 'docker login (line hidden: it may hold a password)' : typed;
     if (parsed.ok && parsed.command.kind === 'empty') {
       this.#prompt();
@@ -308,7 +324,7 @@ export class Session {
     const budget = this.deps.config.limits.outputBytesPerCommand;
     let written = 0;
     let cut = false;
-    const session = this;
+    const cols = () => this.cols;
     const terminal: Terminal = {
       write: (text) => {
         if (cut || !text) return;
@@ -327,7 +343,7 @@ export class Session {
       readLine: (prompt, opts) => this.#readLine(prompt, opts?.echo ?? true, signal),
       clear: () => this.output.write(this.#editor.clearScreen()),
       get cols() {
-        return session.cols;
+        return cols();
       },
     };
     return {
@@ -335,7 +351,7 @@ export class Session {
       signal,
       engine: this.deps.engine,
       config: this.deps.config,
-      contexts: this.deps.contexts,
+      lessons: this.deps.lessons,
       session: this.state,
       log: this.log,
       ownerActive: this.deps.ownerActive,
@@ -361,7 +377,7 @@ export class Session {
   }
 
   #promptText(): string {
-    const ctx = this.state.currentContext;
+    const ctx = this.state.currentLesson;
     return `${bold(cyan('lab'))}${ctx ? dim(`:${ctx}`) : ''}$ `;
   }
 

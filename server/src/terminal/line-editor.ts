@@ -40,6 +40,10 @@
  * emoji would be misplaced.
  */
 
+import {charWidth, stripEscapes} from './width';
+
+export {charWidth, textWidth} from './width';
+
 export type EditorEvent = {type: 'line'; line: string} | {type: 'interrupt'} | {type: 'eof'};
 
 export interface EditorOptions {
@@ -50,6 +54,12 @@ export interface EditorOptions {
 
 /** Longest line, in UTF-16 code units; further input rings the bell. */
 export const MAX_LINE_LENGTH = 4096;
+
+/** Bound on one feed's work (see #work): a few milliseconds. */
+const WORK_PER_FEED = 128 * 1024;
+
+/** Fast-path echoes (typing or Backspace at the end) per frame before edits are batched into one redraw. */
+const MAX_FAST_ECHOES = 64;
 
 const ESC = '\x1b';
 const CSI = '\x1b[';
@@ -74,7 +84,7 @@ export class LineEditor {
   /** Index into #history being shown; #history.length is the new line. */
   #historyPos = 0;
   /** Edited versions of history lines (and of the new line), kept while navigating. */
-  #drafts = new Map<number, string>();
+  #drafts = new Map<number, {buf: Cluster[]; length: number}>();
 
   #reading = false;
   #echo = true;
@@ -87,6 +97,27 @@ export class LineEditor {
   #kill = '';
   /** Input was refused during this feed(). */
   #bell = false;
+
+  /**
+   * Inside feed(): keys change the line and the cursor, and the screen is
+   * brought up to date once, at the end of the frame (or before a key that
+   * prints, like Enter). So a frame of thousands of edits costs one redraw,
+   * and each key's cost does not grow with the line's length.
+   */
+  #batch = false;
+  /** The screen no longer shows the line (a redraw is due). */
+  #dirty = false;
+  /** The cursor moved and the terminal's cursor has not followed yet. */
+  #moved = false;
+  /** Fast-path echoes in this feed; past a few, edits are batched into the final redraw. */
+  #fastOps = 0;
+  /**
+   * Work done in this feed, in characters or clusters copied or moved. Each
+   * key costs little, but some (an edit at the start of a long line, a yank
+   * of a long kill) still touch the line: past WORK_PER_FEED the rest of the
+   * frame is refused with the bell, so one frame's cost has a fixed bound.
+   */
+  #work = 0;
 
   /** Where the terminal cursor is, relative to the prompt's first cell. */
   #screen: Pos = {row: 0, col: 0};
@@ -141,6 +172,24 @@ export class LineEditor {
     return erase + this.#paint();
   }
 
+  /**
+   * Accepts `line` as if the reader had typed it and pressed Enter: whatever
+   * was half typed is replaced, the prompt and `line` are shown, and `line`
+   * goes into history (unless `history: false`). Unlike feed(), nothing is
+   * interpreted, dropped or cut: the caller has validated `line` (one line, no
+   * control characters). Returns the output; the editor stops reading.
+   */
+  submit(line: string, opts: {history?: boolean} = {}): string {
+    if (!this.#reading) throw new Error('submit() needs a prompt that is reading');
+    const erase = this.#eraseOutput();
+    this.#setLine(line);
+    const recordHistory = this.#recordHistory;
+    if (opts.history === false) this.#recordHistory = false;
+    const out = erase + this.#paint() + this.#accept([]);
+    this.#recordHistory = recordHistory;
+    return out;
+  }
+
   /** Drops the most recent history entry (e.g. a line that held a password). */
   forgetLastHistoryEntry(): void {
     this.#history.pop();
@@ -161,8 +210,15 @@ export class LineEditor {
     }
     let out = '';
     this.#bell = false;
+    this.#batch = true;
+    this.#fastOps = 0;
+    this.#work = 0;
     let i = 0;
     while (i < data.length && this.#reading) {
+      if (this.#work > WORK_PER_FEED) {
+        this.#bell = true;
+        break;
+      }
       const ch = data[i]!;
       const code = ch.charCodeAt(0);
       if (ch === ESC) {
@@ -191,6 +247,8 @@ export class LineEditor {
       out += this.#insert(data.slice(i, j));
       i = j;
     }
+    this.#batch = false;
+    if (this.#reading) out += this.#sync();
     // One bell per feed, however much input was refused.
     if (this.#bell) out += BELL;
     return {output: out, events};
@@ -214,12 +272,29 @@ export class LineEditor {
 
   // ---------------------------------------------------------------- keys
 
+  /** Brings the screen up to date with the line and cursor (after batched keys). */
+  #sync(): string {
+    if (this.#dirty) {
+      this.#dirty = this.#moved = false;
+      return this.#eraseOutput() + this.#paint();
+    }
+    if (this.#moved) {
+      this.#moved = false;
+      const pos = this.#posOf(this.#cursor);
+      // After a text that fills its last row the cursor belongs on the row below,
+      // which may not exist yet (CUD does not scroll): paint() makes it.
+      if (pos.row > lastCellRow(this.#widths(), this.#cols)) return this.#eraseOutput() + this.#paint();
+      return this.#moveTo(pos);
+    }
+    return '';
+  }
+
   #onKey(key: Key, events: EditorEvent[]): string {
     switch (key) {
       case 'enter':
-        return this.#accept(events);
+        return this.#sync() + this.#accept(events);
       case 'interrupt': {
-        const out = this.#moveToEnd() + '^C\r\n';
+        const out = this.#sync() + this.#moveToEnd() + '^C\r\n';
         this.#reading = false;
         this.#drafts.clear();
         events.push({type: 'interrupt'});
@@ -232,6 +307,7 @@ export class LineEditor {
         }
         return '';
       case 'clear':
+        this.#dirty = this.#moved = false;
         return this.clearScreen();
       case 'backspace':
         return this.#backspace();
@@ -292,9 +368,15 @@ export class LineEditor {
 
   #recall(pos: number): string {
     if (!this.#recordHistory || pos < 0 || pos > this.#history.length || pos === this.#historyPos) return '';
-    this.#drafts.set(this.#historyPos, this.line);
+    // Drafts keep the clusters themselves: going back and forth costs nothing per key.
+    this.#drafts.set(this.#historyPos, {buf: this.#buf, length: this.#length});
     this.#historyPos = pos;
-    this.#setLine(this.#drafts.get(pos) ?? this.#history[pos] ?? '');
+    const draft = this.#drafts.get(pos);
+    if (draft) {
+      this.#buf = draft.buf;
+      this.#length = draft.length;
+      this.#cursor = this.#buf.length;
+    } else this.#setLine(this.#history[pos] ?? '');
     return this.#redraw();
   }
 
@@ -303,7 +385,7 @@ export class LineEditor {
     const at = this.#cursor - 1;
     const removed = this.#buf[at]!;
     // Fast path: deleting at the end of the line, within the cursor's row.
-    if (this.#echo && this.#cursor === this.#buf.length && removed.width > 0) {
+    if (this.#echo && this.#cursor === this.#buf.length && removed.width > 0 && this.#mayEchoNow()) {
       const start = this.#posOf(at);
       if (start.row === this.#screen.row && start.col > 0 && start.col === this.#screen.col - removed.width) {
         this.#buf.pop();
@@ -318,6 +400,7 @@ export class LineEditor {
 
   #killRange(from: number, to: number): string {
     if (from >= to) return '';
+    this.#work += to - from;
     this.#kill = this.#buf
       .slice(from, to)
       .map((c) => c.text)
@@ -343,7 +426,7 @@ export class LineEditor {
     const addedWidth = added.reduce((w, c) => w + c.width, 0);
     const atEnd = this.#cursor === this.#buf.length;
     const joinsPrevious = added[0]!.width === 0 && this.#buf.length > 0;
-    if (this.#echo && atEnd && !joinsPrevious && added.every((c) => c.width > 0)) {
+    if (this.#echo && atEnd && !joinsPrevious && added.every((c) => c.width > 0) && this.#mayEchoNow()) {
       const end = this.#posOf(this.#buf.length);
       if (end.row === this.#screen.row && end.col === this.#screen.col && end.col + addedWidth < this.#cols) {
         this.#buf.push(...added);
@@ -353,27 +436,55 @@ export class LineEditor {
         return accepted;
       }
     }
-    const before = this.#buf.slice(0, this.#cursor).map((c) => c.text).join('');
-    const after = this.#buf.slice(this.#cursor).map((c) => c.text).join('');
-    const prefix = toClusters(before + accepted);
-    this.#setLine(before + accepted + after);
     // Place the cursor after the inserted text (clusters may have merged).
-    this.#cursor = Math.min(prefix.length, this.#buf.length);
+    this.#cursor = this.#splice(this.#cursor, this.#cursor, added, accepted.length);
     return this.#redraw();
   }
 
   /** Replaces clusters [from, to) with `text`, sets the cursor, redraws. */
   #edit(from: number, to: number, text: string, cursor: number): string {
-    const line =
-      this.#buf.slice(0, from).map((c) => c.text).join('') + text + this.#buf.slice(to).map((c) => c.text).join('');
-    this.#setLine(line);
+    this.#splice(from, to, toClusters(text), text.length);
     this.#cursor = Math.min(cursor, this.#buf.length);
     return this.#redraw();
   }
 
+  /**
+   * Replaces clusters [from, to) with `added` (`units` UTF-16 code units) in
+   * place, merging a zero-width cluster into the one before it as
+   * toClusters() would. Returns the index just after the added clusters.
+   */
+  #splice(from: number, to: number, added: Cluster[], units: number): number {
+    this.#work += this.#buf.length - from + added.length;
+    for (let i = from; i < to; i++) this.#length -= this.#buf[i]!.text.length;
+    this.#buf.splice(from, to - from, ...added);
+    this.#length += units;
+    let end = from + added.length;
+    const merge = (i: number): boolean => {
+      if (i <= 0 || i >= this.#buf.length || this.#buf[i]!.width !== 0) return false;
+      this.#buf[i - 1] = {text: this.#buf[i - 1]!.text + this.#buf[i]!.text, width: this.#buf[i - 1]!.width};
+      this.#buf.splice(i, 1);
+      return true;
+    };
+    if (merge(from)) end--;
+    merge(end);
+    return end;
+  }
+
   /** Redraws prompt and line after an edit (nothing while not echoing: the screen shows no text). */
   #redraw(): string {
-    return this.#echo ? this.#eraseOutput() + this.#paint() : '';
+    if (!this.#echo) return '';
+    if (this.#batch) {
+      this.#dirty = true;
+      return '';
+    }
+    return this.#eraseOutput() + this.#paint();
+  }
+
+  /** A fast-path echo is allowed: the screen shows the line as it is, and this frame has used few. */
+  #mayEchoNow(): boolean {
+    if (this.#dirty || this.#moved) return false;
+    if (this.#batch && ++this.#fastOps > MAX_FAST_ECHOES) return false;
+    return true;
   }
 
   #moveCursor(index: number): string {
@@ -381,6 +492,10 @@ export class LineEditor {
     if (target === this.#cursor) return '';
     this.#cursor = target;
     if (!this.#echo) return '';
+    if (this.#batch) {
+      this.#moved = true;
+      return '';
+    }
     const pos = this.#posOf(target);
     // After a text that fills its last row the cursor belongs on the row below,
     // which may not exist yet (CUD does not scroll): paint() makes it.
@@ -411,6 +526,7 @@ export class LineEditor {
   }
 
   #setLine(text: string): void {
+    this.#work += text.length;
     this.#buf = toClusters(text);
     this.#length = text.length;
     this.#cursor = this.#buf.length;
@@ -704,15 +820,6 @@ function isWordChar(s: string): boolean {
 
 // ------------------------------------------------------------------ text and widths
 
-/** Removes escape sequences (CSI, OSC, two-byte ESC x) and control characters from a prompt. */
-function stripEscapes(s: string): string {
-  return s
-    .replace(/\x1b\[[0-?]*[ -/]*[@-~]/g, '')
-    .replace(/\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?/g, '')
-    .replace(/\x1b[@-_]/g, '')
-    .replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
-}
-
 function toClusters(text: string): Cluster[] {
   const out: Cluster[] = [];
   for (const ch of text) {
@@ -725,32 +832,4 @@ function toClusters(text: string): Cluster[] {
     }
   }
   return out;
-}
-
-const ZERO_WIDTH = /^[\p{Mn}\p{Me}\p{Cf}]$/u;
-const EMOJI_PRESENTATION = /^\p{Emoji_Presentation}$/u;
-/** East Asian Wide and Fullwidth blocks (condensed). */
-const WIDE_RANGES: ReadonlyArray<readonly [number, number]> = [
-  [0x1100, 0x115f], [0x2329, 0x232a], [0x2e80, 0x303e], [0x3041, 0x33ff], [0x3400, 0x4dbf],
-  [0x4e00, 0x9fff], [0xa000, 0xa4cf], [0xa960, 0xa97f], [0xac00, 0xd7a3], [0xf900, 0xfaff],
-  [0xfe10, 0xfe19], [0xfe30, 0xfe6f], [0xff00, 0xff60], [0xffe0, 0xffe6], [0x16fe0, 0x16fe4],
-  [0x17000, 0x18cff], [0x1b000, 0x1b2ff], [0x1f200, 0x1f2ff], [0x20000, 0x2fffd], [0x30000, 0x3fffd],
-];
-
-/** Terminal columns of one code point: 0, 1 or 2 (controls: 0). */
-export function charWidth(cp: number): 0 | 1 | 2 {
-  if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) return 0;
-  if (cp < 0x300) return 1;
-  const ch = String.fromCodePoint(cp);
-  if (ZERO_WIDTH.test(ch) || (cp >= 0x1160 && cp <= 0x11ff)) return 0;
-  if (EMOJI_PRESENTATION.test(ch)) return 2;
-  for (const [lo, hi] of WIDE_RANGES) if (cp >= lo && cp <= hi) return 2;
-  return 1;
-}
-
-/** Terminal columns of a string, ignoring escape sequences. */
-export function textWidth(s: string): number {
-  let w = 0;
-  for (const ch of stripEscapes(s)) w += charWidth(ch.codePointAt(0)!);
-  return w;
 }

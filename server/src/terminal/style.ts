@@ -1,6 +1,10 @@
 /** ANSI styling for terminal output, and the line ends xterm.js expects. */
 
-const wrap = (open: string) => (s: string) => `\x1b[${open}m${s}\x1b[0m`;
+/** SGR codes, for renderers that build lines piece by piece. */
+export const RED = '\x1b[31m';
+export const RESET = '\x1b[0m';
+
+const wrap = (open: string) => (s: string) => `\x1b[${open}m${s}${RESET}`;
 
 export const red = wrap('31');
 export const green = wrap('32');

@@ -7,12 +7,12 @@
 import {performance} from 'node:perf_hooks';
 import {describe, expect, it} from 'vitest';
 import fc from 'fast-check';
-import type {Command} from '../../src/cli/commands';
+import type {Command} from '../../src/cli/command-types';
 import {splitArgv} from '../../src/cli/argv';
 import {helpText, parseArgv, parseCommandLine, type ParseResult} from '../../src/cli/parse';
-import {isImageIdentifier, parseReference} from '../../src/cli/reference';
+import {isImageIdentifier, parseReference} from '../../src/images/reference';
 import {dockerLine, word} from './generators';
-import {ANY_CONTROL, CONTROL_NO_TAB, anyString, runs, singleQuote} from './support';
+import {ANY_CONTROL, anyString, runs, singleQuote} from './support';
 
 /** The general help: a help topic that resolves to nothing would print this. */
 const GENERAL_HELP = helpText();

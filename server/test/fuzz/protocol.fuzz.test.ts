@@ -68,11 +68,14 @@ function oracle(raw: string): Verdict {
     if (typeof v !== 'number' || !Number.isFinite(v) || Math.floor(v) !== v || v < min || v > max) throw new Reject();
     return v;
   };
-  const contextPair = (o: object): {context: string; dockerfile: string} => {
-    const context = string(o, 'context', 64);
+  const lessonName = (context: string): string => {
     if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(context)) throw new Reject();
-    return {context, dockerfile: string(o, 'dockerfile', MAX_DOCKERFILE_BYTES)};
+    return context;
   };
+  const contextPair = (o: object): {context: string; dockerfile: string} => ({
+    context: lessonName(string(o, 'context', 64)),
+    dockerfile: string(o, 'dockerfile', MAX_DOCKERFILE_BYTES),
+  });
   try {
     const o = object(value);
     let msg: ClientMessage;
@@ -100,7 +103,7 @@ function oracle(raw: string): Verdict {
       case 'run': {
         const run: ClientMessage = {t: 'run', blockId: string(o, 'blockId', 128), command: string(o, 'command', 4096)};
         const context = own(o, 'context');
-        if (context !== undefined) run.context = contextPair(object(context));
+        if (context !== undefined) run.context = lessonName(string(o, 'context', 64));
         msg = run;
         break;
       }
@@ -128,10 +131,10 @@ function check(raw: string): void {
     actual = parseClientMessage(raw);
   } catch (err) {
     if (!(err instanceof ProtocolError)) throw new Error(`threw a non-ProtocolError: ${String(err)}`, {cause: err});
-    if (!ERROR_CODES.has(err.code) || typeof err.message !== 'string' || err.message === '') throw new Error('malformed ProtocolError');
-    if (err.code !== 'bad-frame' && err.code !== 'too-large') throw new Error(`unexpected code ${err.code}`);
-    if (expected.ok === true) throw new Error(`rejected a valid frame (${err.code}: ${err.message}): ${raw.slice(0, 300)}`);
-    if (expected.ok === false && expected.code === 'too-large' && err.code !== 'too-large') throw new Error('an oversized frame was not too-large');
+    if (!ERROR_CODES.has(err.code) || typeof err.message !== 'string' || err.message === '') throw new Error('malformed ProtocolError', {cause: err});
+    if (err.code !== 'bad-frame' && err.code !== 'too-large') throw new Error(`unexpected code ${err.code}`, {cause: err});
+    if (expected.ok === true) throw new Error(`rejected a valid frame (${err.code}: ${err.message}): ${raw.slice(0, 300)}`, {cause: err});
+    if (expected.ok === false && expected.code === 'too-large' && err.code !== 'too-large') throw new Error('an oversized frame was not too-large', {cause: err});
     return;
   }
   if (expected.ok === false) throw new Error(`accepted an invalid frame: ${raw.slice(0, 300)} → ${JSON.stringify(actual).slice(0, 300)}`);
@@ -162,7 +165,7 @@ const validFrame: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
   fc.record({t: fc.constant('resize'), cols: colsLike, rows: rowsLike}),
   fc.record({t: fc.constant('context'), context: contextName, dockerfile: anyString(200)}),
   fc.record(
-    {t: fc.constant('run'), blockId: shortString, command: anyString(80), context: fc.record({context: contextName, dockerfile: anyString(80)})},
+    {t: fc.constant('run'), blockId: shortString, command: anyString(80), context: contextName},
     {requiredKeys: ['t', 'blockId', 'command']},
   ),
   fc.record({t: fc.constant('ack'), seq: seqLike}),

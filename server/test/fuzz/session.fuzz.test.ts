@@ -16,7 +16,7 @@ import {fileURLToPath} from 'node:url';
 import {Writable} from 'node:stream';
 import {describe, expect, it} from 'vitest';
 import fc from 'fast-check';
-import type {CommandEndMessage, CommandStartMessage, OutputMessage} from '../../../src/protocol';
+import {ProtocolError, type CommandEndMessage, type CommandStartMessage, type OutputMessage} from '../../../src/protocol';
 import {parseCommandLine} from '../../src/cli/parse';
 import {loadConfig} from '../../src/config';
 import {Engine} from '../../src/engine';
@@ -77,7 +77,7 @@ function harness(lessons: LessonContexts = contexts): Harness {
     },
   });
   const log = createLogger({level: 'debug', destination});
-  const session = new Session({engine, config, contexts: lessons, log, engineUp: () => true, ownerActive: () => false});
+  const session = new Session({engine, config, lessons, log, engineUp: () => true, ownerActive: () => false});
   const starts: CommandStartMessage[] = [];
   const ends: CommandEndMessage[] = [];
   const output: OutputMessage[] = [];
@@ -193,8 +193,13 @@ async function apply(h: Harness, o: Op): Promise<void> {
   else if ('context' in o) h.session.setContext(...o.context);
   else if ('run' in o) {
     const [command, blockId, withContext] = o.run;
-    h.session.run(command, blockId, withContext ? {context: 'tiny', dockerfile: 'FROM busybox\n'} : undefined);
-  } else if ('ack' in o) h.session.output.ack(o.ack);
+    if (withContext) h.session.setContext('tiny', 'FROM busybox\n');
+    h.session.run(command, blockId, withContext ? 'tiny' : undefined);
+  } else if ('ack' in o) {
+    // An ack of output never sent is a protocol error (the connection closes on it); any other is taken.
+    if (o.ack > h.session.output.lastSeq) expect(() => h.session.output.ack(o.ack)).toThrow(ProtocolError);
+    else h.session.output.ack(o.ack);
+  }
   else await tick();
 }
 
@@ -268,7 +273,7 @@ describe('Session fuzz (engine stand-in that throws)', () => {
         const parsed = parseCommandLine(line.trim());
         if (parsed.ok) return; // trimming made it valid (it was "  # ..." or similar)
         const ended = h.nextEnd();
-        expect(h.session.run(pad + line + pad, blockId)).toBe(true);
+        expect(h.session.run(pad + line + pad, blockId)).toBeNull();
         const end = await ended;
         expect(h.starts).toHaveLength(1);
         expect(h.starts[0]!.line).toBe(parsed.sensitive ? HIDDEN_LINE : line.trim());
@@ -276,7 +281,7 @@ describe('Session fuzz (engine stand-in that throws)', () => {
         expect(end.exitCode).toBe(parsed.exitCode);
         expect(h.engineUses).toEqual([]);
         // A second Run while idle is accepted too (the first left the session ready).
-        expect(h.session.run(line, blockId)).toBe(true);
+        expect(h.session.run(line, blockId)).toBeNull();
         await h.session.close();
       }),
       runs(2_000),
@@ -370,7 +375,7 @@ describe('Session fuzz (engine stand-in that throws)', () => {
     for (const command of ['', '   ', '# note', '\x03']) {
       const h = harness();
       h.session.start(80, 24);
-      const accepted = h.session.run(command, 'b1');
+      const accepted = h.session.run(command, 'b1') === null;
       if (accepted) {
         const end = await h.nextEnd(200);
         expect(end.blockId).toBe('b1');
@@ -396,10 +401,42 @@ describe('Session fuzz (engine stand-in that throws)', () => {
     await first;
     for (const command of ['\x1b[A', 'docker\x15help', 'help\x7f\x7f\x7f\x7fclear']) {
       const ended = h.nextEnd(200).catch(() => null);
-      const accepted = h.session.run(command, 'b1');
+      const accepted = h.session.run(command, 'b1') === null;
       const end = await ended;
       if (accepted && end) expect(h.starts.at(-1)!.line).toBe(command);
     }
+    await h.session.close();
+  });
+
+  // Issue 11 point 2 / issue 19 point 10: before, a Run naming a lesson the page never sent
+  // a Dockerfile for built whatever lesson was current (possibly another one), and the page's
+  // Dockerfile blocks switched the lesson as they scrolled into view.
+  it('a Run naming a lesson without a Dockerfile is refused; registering a Dockerfile never switches the lesson', async () => {
+    const h = harness();
+    h.session.start(80, 24);
+    h.session.setContext('tiny', 'FROM busybox\n');
+    expect(h.session.info().context).toBe('tiny'); // the first lesson the page shows
+    h.session.setContext('other-lesson', 'FROM busybox\n');
+    expect(h.session.info().context).toBe('tiny'); // a block mounting or scrolling by does not switch it
+    expect(h.session.run('docker build .', 'b1', 'never-sent')).toMatchObject({code: 'unknown-context'});
+    expect(h.starts).toEqual([]);
+    expect(h.session.info().context).toBe('tiny');
+    const ended = h.nextEnd();
+    expect(h.session.run('help', 'b2', 'other-lesson')).toBeNull(); // running a block switches it
+    await ended;
+    expect(h.session.info().context).toBe('other-lesson');
+    await h.session.close();
+  });
+
+  it('a Run executes exactly the line sent, however long, without history of a hidden line', async () => {
+    const h = harness();
+    h.session.start(80, 24);
+    const line = `docker images ${'x'.repeat(4000)}`;
+    const ended = h.nextEnd();
+    expect(h.session.run(line, 'b1')).toBeNull();
+    await ended;
+    expect(h.starts[0]!.line).toBe(line);
+    expect(h.session.run('docker images\x85', 'b2')).toMatchObject({code: 'bad-frame'}); // C1 control
     await h.session.close();
   });
 });

@@ -40,12 +40,7 @@ describe.skipIf(env.LAB_ENGINE_KIND !== 'private')('the engine goes away', () =>
     const containersBefore = (await lab.lab.engine.listContainers({all: true})).length;
     const client = await TestClient.connect(lab.url);
     const from = client.messages.length;
-    client.send({
-      t: 'run',
-      blockId: 'doomed',
-      command: `docker build --no-cache -t lab/${uniqueName('fault-engine')} .`,
-      context: {context: 'tiny', dockerfile: `FROM busybox\nRUN echo waiting && sleep 40 # ${Date.now()}\n`},
-    });
+    client.sendRun('doomed', `docker build --no-cache -t lab/${uniqueName('fault-engine')} .`, {context: 'tiny', dockerfile: `FROM busybox\nRUN echo waiting && sleep 40 # ${Date.now()}\n`});
     await client.waitForText(/#\d+ [\d.]+ waiting/);
     engine('stop-engine');
     const end = await client.waitFor((m) => m.t === 'command-end', 60_000, from);

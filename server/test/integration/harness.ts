@@ -6,6 +6,7 @@
 import path from 'node:path';
 import {Writable} from 'node:stream';
 import WebSocket from 'ws';
+import {afterAll, beforeAll} from 'vitest';
 import {startLab, type RunningLab} from '../../src/app';
 import {labEnv, ROOT, TOKEN_KEYS} from './lab-env';
 import {loadConfig, type LabConfig} from '../../src/config';
@@ -28,6 +29,25 @@ export interface TestLab {
   /** Every log line the server wrote. */
   logs: string[];
   close(): Promise<void>;
+}
+
+/** One test lab for a whole file: started before its tests, closed after them. */
+export function fileTestLab(env: Record<string, string> = {}): {readonly url: string; readonly lab: TestLab} {
+  let lab: TestLab | undefined;
+  beforeAll(async () => {
+    lab = await startTestLab(env);
+  });
+  afterAll(async () => {
+    await lab?.close();
+  });
+  return {
+    get url() {
+      return lab!.url;
+    },
+    get lab() {
+      return lab!;
+    },
+  };
 }
 
 export async function startTestLab(env: Record<string, string> = {}): Promise<TestLab> {
@@ -80,7 +100,6 @@ const createdReaders = new WeakMap<RunningLab, Set<string>>();
 
 /** Strip ANSI escape sequences (colours, cursor moves) from terminal text. */
 export function plain(s: string): string {
-  // eslint-disable-next-line no-control-regex
   return s.replace(/\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][0-9A-Za-z]|\x1b[=>]|\x07/g, '');
 }
 
@@ -184,11 +203,17 @@ export class TestClient {
     return (await this.waitFor((m) => m.t === 'command-end', timeoutMs, from)) as CommandEndMessage;
   }
 
+  /** What a block's Run sends: the lesson's Dockerfile on its one channel (a `context` frame), then the `run`. */
+  sendRun(blockId: string, command: string, context?: {context: string; dockerfile: string}): void {
+    if (context) this.send({t: 'context', ...context});
+    this.send({t: 'run', blockId, command, ...(context ? {context: context.context} : {})});
+  }
+
   /** Press a block's Run button and wait for its command to end. */
   async run(command: string, context?: {context: string; dockerfile: string}, timeoutMs = 120_000): Promise<CommandEndMessage> {
     const from = this.messages.length;
     const blockId = `block-${from}`;
-    this.send({t: 'run', blockId, command, ...(context ? {context} : {})});
+    this.sendRun(blockId, command, context);
     return (await this.waitFor(
       (m) => (m.t === 'command-end' && m.blockId === blockId) || (m.t === 'error' && m.code === 'busy'),
       timeoutMs,

@@ -22,7 +22,6 @@ let secretImage: string;
 const SECRET = `SECRET-${Math.random().toString(36).slice(2, 10)}`;
 
 const ctx = (dockerfile: string) => ({context: 'tiny', dockerfile});
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 beforeAll(async () => {
   lab = await startTestLab({LAB_SESSION_GRACE_MS: '300', LAB_COMMANDS_PER_MINUTE: '1000'});

@@ -188,7 +188,7 @@ describe.skipIf(!tokenAuth)('reader limits', () => {
       expect((await c.run(`docker build -t ${image} .`, TINY)).exitCode).toBe(0);
       expect(await login(c, a.name, a.password)).toBe(0);
       expect((await c.type(`docker push ${image}`)).exitCode).toBe(0);
-      let mark = c.output.length;
+      const mark = c.output.length;
       expect((await c.run(`docker build -t ${image}:two .`, TINY)).exitCode).toBe(1);
       expect(c.since(mark)).toMatch(/the lab's limit per reader is 1\.00 kB/);
       c.close();

@@ -88,12 +88,7 @@ describe('docker build', () => {
     const before = (await lab.lab.engine.listContainers({all: true})).length;
     const client = await TestClient.connect(lab.url);
     const from = client.messages.length;
-    client.send({
-      t: 'run',
-      blockId: 'sleepy',
-      command: `docker build --no-cache -t lab/${uniqueName('it-cancel')} .`,
-      context: {context: 'tiny', dockerfile: 'FROM busybox\nRUN echo sleeping && sleep 67\n'},
-    });
+    client.sendRun('sleepy', `docker build --no-cache -t lab/${uniqueName('it-cancel')} .`, {context: 'tiny', dockerfile: 'FROM busybox\nRUN echo sleeping && sleep 67\n'});
     // The step's own output (not the echoed command line): the RUN is under way.
     await client.waitForText(/#\d+ [\d.]+ sleeping/);
     // `sleep` starts just after the echo: on a busy machine, a moment later.

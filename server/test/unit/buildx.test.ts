@@ -104,7 +104,7 @@ function structure(text: string) {
   const steps = new Map<string, Step>();
   const names = new Map<string, string>();
   let head = '';
-  let tail: string[] = [];
+  const tail: string[] = [];
   let current: Step | undefined;
   for (const line of lines) {
     if (line === '') {

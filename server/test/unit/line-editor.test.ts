@@ -458,15 +458,25 @@ describe('LineEditor: editing', () => {
     t.check();
   });
 
-  it('a command typed for the reader replaces a half-typed line (Ctrl-E, Ctrl-U, text, Enter)', () => {
+  it('submit() replaces a half-typed line with a block\'s command and accepts it as is', () => {
     const t = setup(20);
     t.feed('something half typed' + HOME);
-    t.feed('\x05\x15');
-    t.check();
-    t.feed('docker build -t app:1 .\r');
-    expect(t.events).toEqual([{type: 'line', line: 'docker build -t app:1 .'}]);
+    t.screen.write(t.ed.submit('docker build -t app:1 .'));
     expect(t.screen.lines).toEqual(['$ docker build -t ap', 'p:1 .']);
     expect(t.screen.cursor).toEqual([2, 0]);
+    expect(t.ed.reading).toBe(false);
+    expect(t.ed.history).toEqual(['docker build -t app:1 .']);
+  });
+
+  it('submit() neither cuts nor interprets the line; history: false keeps it out of history', () => {
+    const t = setup(80);
+    const long = 'x'.repeat(MAX_LINE_LENGTH + 10);
+    t.ed.submit(long, {history: false});
+    expect(t.ed.history).toEqual([]);
+    t.screen.write(t.ed.start('$ '));
+    t.ed.submit(long);
+    expect(t.ed.history).toEqual([long]);
+    expect(() => t.ed.submit('again')).toThrow();
   });
 
   it('start() while reading erases the old prompt and line', () => {
@@ -667,5 +677,37 @@ describe('LineEditor: properties', () => {
       }),
       {numRuns: 1000},
     );
+  });
+});
+
+// Issue 12 point 6: each key cost time proportional to the line's length, so one 16 KiB input
+// frame blocked the server's event loop for seconds (every reader's terminal stalled).
+describe('LineEditor: cost of a frame', () => {
+  const full = () => {
+    const ed = new LineEditor({cols: 80});
+    ed.start('$ ');
+    ed.feed('a'.repeat(MAX_LINE_LENGTH - 1));
+    return ed;
+  };
+
+  it('"\\x01" + "b\\x7f" × 8000 after 4095 typed characters: one redraw, not 16,000; work past the bound is refused', () => {
+    const ed = full();
+    const started = performance.now();
+    const {output} = ed.feed('\x01' + 'b\x7f'.repeat(8000));
+    const ms = performance.now() - started;
+    expect(ed.line.replace(/^b/, '')).toBe('a'.repeat(MAX_LINE_LENGTH - 1));
+    expect(output.endsWith('\x07')).toBe(true); // the rest of the frame was refused
+    expect(output.length).toBeLessThan(3 * MAX_LINE_LENGTH);
+    expect(ms).toBeLessThan(200); // was 7–12 s
+  });
+
+  it('16,384 cursor keys on a full line: one cursor move', () => {
+    const ed = full();
+    const started = performance.now();
+    const {output} = ed.feed('\x1b[D'.repeat(16_384 / 4) + '\x02'.repeat(8000));
+    const ms = performance.now() - started;
+    expect(ed.cursor).toBe(0);
+    expect(output.length).toBeLessThan(64);
+    expect(ms).toBeLessThan(200);
   });
 });

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import fc from 'fast-check';
-import type {Command} from '../../src/cli/commands';
+import type {Command} from '../../src/cli/command-types';
 import {SUPPORTED_COMMANDS, helpText, parseArgv, parseCommandLine} from '../../src/cli/parse';
 
 const SUPPORTED = `Supported here: ${SUPPORTED_COMMANDS.join(', ')}`;

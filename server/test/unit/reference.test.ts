@@ -12,7 +12,7 @@ import {
   repository,
   withDefaultTag,
   type ImageRef,
-} from '../../src/cli/reference';
+} from '../../src/images/reference';
 
 const HEX64 = 'a'.repeat(64);
 const DIGEST = `sha256:${'0123456789abcdef'.repeat(4)}`;

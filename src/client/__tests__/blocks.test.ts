@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {asksForInput} from '../blocks';
+import {asksForInput} from '../../blocks';
 
 describe('asksForInput', () => {
   it('is true for docker login, which prompts in the terminal', () => {

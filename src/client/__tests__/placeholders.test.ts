@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import {hasPlaceholder, normalizeRegistry, resolvePlaceholders, usernameFor} from '../placeholders';
-import {buildCommand, shellCommandLine} from '../blocks';
+import {buildCommand, shellCommandLine} from '../../blocks';
 
 const lab = {registry: 'lab' as const, labRegistry: 'localhost:5000', logins: {}};
 const hub = {registry: 'hub' as const, labRegistry: 'localhost:5000', logins: {}};

@@ -1,10 +1,10 @@
 import {describe, expect, it} from 'vitest';
 import {
   LabSessionClient,
-  splitUtf8,
   type SocketLike,
   type Timers,
 } from '../session';
+import {splitUtf8} from '../../protocol';
 import {utf8Length, type ClientMessage, type ServerMessage, type SessionInfo} from '../../protocol';
 
 // ---------------------------------------------------------------- fakes
@@ -116,7 +116,7 @@ function setup() {
   const online = (over: Partial<SessionInfo> = {}) => {
     client.ensureConnected();
     last().open();
-    last().receive({t: 'hello', v: 1, resumed: false, lastSeq: 0, session: info(over)});
+    last().receive({t: 'hello', v: 1, resumed: false, session: info(over)});
   };
   return {client, timers, sockets, last, sink, written, drawAll, online};
 }
@@ -135,7 +135,7 @@ describe('LabSessionClient: connecting', () => {
     expect(client.getSnapshot().connection).toBe('connecting');
     last().open();
     expect(last().sent).toEqual([{t: 'hello', v: 1, cols: 100, rows: 30}]);
-    last().receive({t: 'hello', v: 1, resumed: false, lastSeq: 0, session: info()});
+    last().receive({t: 'hello', v: 1, resumed: false, session: info()});
     const snap = client.getSnapshot();
     expect(snap.connection).toBe('online');
     expect(snap.session?.labRegistry).toBe('localhost:5000');
@@ -159,7 +159,7 @@ describe('LabSessionClient: connecting', () => {
     expect(sockets).toHaveLength(4);
     expect(client.getSnapshot().connection).toBe('offline');
     last().open();
-    last().receive({t: 'hello', v: 1, resumed: false, lastSeq: 0, session: info()});
+    last().receive({t: 'hello', v: 1, resumed: false, session: info()});
     expect(client.getSnapshot().connection).toBe('online');
   });
 
@@ -229,7 +229,7 @@ describe('LabSessionClient: output, acks and resume', () => {
       rows: 24,
       resume: {sessionId: 's1', lastSeq: 2},
     });
-    last().receive({t: 'hello', v: 1, resumed: true, lastSeq: 3, session: info()});
+    last().receive({t: 'hello', v: 1, resumed: true, session: info()});
     last().receive({t: 'output', seq: 2, data: 'b'}); // replayed: dropped
     last().receive({t: 'output', seq: 3, data: 'c'});
     expect(written.filter((w) => !w.includes('[lab]'))).toEqual(['a', 'b', 'c']);
@@ -250,7 +250,7 @@ describe('LabSessionClient: output, acks and resume', () => {
     // a fresh hello on the same socket, no resume
     expect(last().sent[1]).toEqual({t: 'hello', v: 1, cols: 80, rows: 24});
     expect(written.join('')).toMatch(/previous terminal session has ended/);
-    last().receive({t: 'hello', v: 1, resumed: false, lastSeq: 0, session: info({sessionId: 's2'})});
+    last().receive({t: 'hello', v: 1, resumed: false, session: info({sessionId: 's2'})});
     last().receive({t: 'output', seq: 1, data: 'new'}); // seq restarts at 1: accepted
     expect(written).toContain('new');
     drawAll();
@@ -266,7 +266,7 @@ describe('LabSessionClient: output, acks and resume', () => {
     last().drop();
     timers.advance(500);
     last().open();
-    last().receive({t: 'hello', v: 1, resumed: false, lastSeq: 0, session: info({sessionId: 's2'})});
+    last().receive({t: 'hello', v: 1, resumed: false, session: info({sessionId: 's2'})});
     expect(written.join('')).toMatch(/previous terminal session has ended/);
     last().receive({t: 'output', seq: 1, data: 'fresh'});
     expect(written).toContain('fresh');
@@ -279,7 +279,7 @@ describe('LabSessionClient: output, acks and resume', () => {
     last().receive({t: 'output', seq: 7, data: 'x'});
     // session replaced before the terminal drew seq 7
     last().receive({t: 'error', code: 'no-session', message: 'gone'});
-    last().receive({t: 'hello', v: 1, resumed: false, lastSeq: 0, session: info({sessionId: 's2'})});
+    last().receive({t: 'hello', v: 1, resumed: false, session: info({sessionId: 's2'})});
     drawAll();
     timers.advance(50);
     expect(last().frames('ack')).toEqual([]);
@@ -298,7 +298,7 @@ describe('LabSessionClient: blocks', () => {
         t: 'run',
         blockId: 'b1',
         command: 'docker build -t x .',
-        context: {context: 'hello', dockerfile: 'FROM alpine\n'},
+        context: 'hello',
       },
     ]);
     expect(client.getSnapshot().blocks.b1).toEqual({state: 'pending'});
@@ -315,21 +315,21 @@ describe('LabSessionClient: blocks', () => {
     expect(client.getSnapshot().blocks.b2).toEqual({state: 'ok', exitCode: 0});
   });
 
-  it('keeps noted contexts without switching, and switches on setContext', () => {
+  it('sends each lesson Dockerfile once on its own channel; a run names the lesson only', () => {
     const {client, last, online} = setup();
     online();
-    client.noteContext('hello', 'FROM busybox\n');
-    client.noteContext('pytorch', 'FROM debian\n'); // not current: only remembered
-    expect(last().frames('context').map((f) => f.context)).toEqual(['hello']);
+    client.setContext('hello', 'FROM busybox\n');
     client.setContext('pytorch', 'FROM debian\n');
-    client.noteContext('pytorch', 'FROM debian:12\n'); // current: re-sent
+    client.setContext('pytorch', 'FROM debian\n'); // unchanged: not sent again
+    client.setContext('pytorch', 'FROM debian:12\n'); // edited: sent again
     expect(last().frames('context').map((f) => `${f.context}:${f.dockerfile.trim()}`)).toEqual([
       'hello:FROM busybox',
       'pytorch:FROM debian',
       'pytorch:FROM debian:12',
     ]);
     client.run('b', 'docker build .', 'hello');
-    expect(last().frames('run')[0]?.context).toEqual({context: 'hello', dockerfile: 'FROM busybox\n'});
+    expect(last().frames('context')).toHaveLength(3);
+    expect(last().frames('run')[0]?.context).toBe('hello');
   });
 
   it('shows busy on the block that asked', () => {
@@ -358,7 +358,7 @@ describe('LabSessionClient: blocks', () => {
     last().drop();
     timers.advance(500);
     last().open();
-    last().receive({t: 'hello', v: 1, resumed: true, lastSeq: 0, session: info()});
+    last().receive({t: 'hello', v: 1, resumed: true, session: info()});
     expect(last().frames('context')).toEqual([{t: 'context', context: 'hello', dockerfile: 'FROM alpine\n'}]);
     expect(last().frames('resize')).toEqual([{t: 'resize', cols: 120, rows: 40}]);
     last().receive({t: 'status', session: info({logins: {'localhost:5000': 'ada'}})});
@@ -410,7 +410,7 @@ describe('LabSessionClient: a Run waits for a lab name', () => {
     expect(sockets[0]!.closed).toBe(true);
     last().open();
     expect(last().frames('hello')[0]?.resume).toBeUndefined(); // a new session, not a resume
-    last().receive({t: 'hello', v: 1, resumed: false, lastSeq: 0, session: info({sessionId: 's2', reader: {name: 'alice', disk: {used: 0, limit: 1}}})});
+    last().receive({t: 'hello', v: 1, resumed: false, session: info({sessionId: 's2', reader: {name: 'alice', disk: {used: 0, limit: 1}}})});
     expect(client.getSnapshot().session?.reader?.name).toBe('alice');
     expect(client.getSnapshot().blocks.b1?.state).toBe('idle');
     expect(client.getSnapshot().blocks.b1?.message).toMatch(/press Run again/);

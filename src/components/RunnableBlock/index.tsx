@@ -12,7 +12,7 @@ import {useCallback, useEffect, useMemo, useRef, useState, type ReactNode} from 
 import clsx from 'clsx';
 import CodeBlock from '@theme/CodeBlock';
 import DockerfileEditor from '@site/src/components/DockerfileEditor';
-import {asksForInput, blockKind, buildCommand, shellCommandLine, shortHash} from '@site/src/client/blocks';
+import {asksForInput, blockKind, buildCommand, shellCommandLine, shortHash} from '@site/src/blocks';
 import {hasPlaceholder} from '@site/src/client/placeholders';
 import {
   useBlockRun,
@@ -21,6 +21,7 @@ import {
   useLab,
   useLabSession,
   useLabUi,
+  useLessonDockerfile,
   useResolver,
 } from '@site/src/client/react';
 import type {RunnableProps} from '@site/src/remark/runnable-blocks';
@@ -38,8 +39,6 @@ export type BlockStatusState = 'idle' | 'running' | 'ok' | 'error' | 'offline';
 function contentId(p: Props): string {
   return `block-${shortHash(`${p.lang}\u0000${p.context ?? ''}\u0000${p.code}`)}`;
 }
-
-const CONTEXT_DEBOUNCE_MS = 400;
 
 export default function RunnableBlock(props: Props): ReactNode {
   const {lang, code, title, context, tag, meta} = props;
@@ -68,38 +67,8 @@ export default function RunnableBlock(props: Props): ReactNode {
     return resolve('command' in line ? line.command : code.trim());
   }, [isDockerfile, resolve, tag, code]);
 
-  // Tell the server which Dockerfile the page shows, so a hand-typed `docker build .` builds it:
-  // known from the start, current once scrolled into view or edited (debounced while typing).
-  const rootRef = useRef<HTMLDivElement>(null);
-  const shownRef = useRef(shownText);
-  const mountedContext = useRef(false);
-  const isEdit = edit.text !== null;
-  useEffect(() => {
-    shownRef.current = shownText;
-    if (!isDockerfile || !context) return undefined;
-    if (!mountedContext.current) {
-      mountedContext.current = true;
-      client.noteContext(context, shownText);
-      return undefined;
-    }
-    const t = setTimeout(() => {
-      if (isEdit) client.setContext(context, shownText);
-      else client.noteContext(context, shownText);
-    }, CONTEXT_DEBOUNCE_MS);
-    return () => clearTimeout(t);
-  }, [client, isDockerfile, context, shownText, isEdit]);
-  useEffect(() => {
-    const el = rootRef.current;
-    if (!isDockerfile || !context || !el || typeof IntersectionObserver === 'undefined') return undefined;
-    const io = new IntersectionObserver(
-      (entries) => {
-        if (entries.some((e) => e.isIntersecting)) client.setContext(context, shownRef.current);
-      },
-      {threshold: 0.25},
-    );
-    io.observe(el);
-    return () => io.disconnect();
-  }, [client, isDockerfile, context]);
+  // The server builds the Dockerfile the page shows (one source of truth).
+  useLessonDockerfile(isDockerfile ? context : undefined, shownText);
 
   const unresolved = hasPlaceholder(command) || (isDockerfile && hasPlaceholder(shownText));
   const busyHere = run.state === 'pending' || run.state === 'running';
@@ -116,8 +85,9 @@ export default function RunnableBlock(props: Props): ReactNode {
   const onRun = useCallback(() => {
     if (!canRun) return;
     ui.openDock(asksForInput(command));
-    if (isDockerfile && context) client.run(blockId, command, {context, dockerfile: shownText});
-    else client.run(blockId, command, context);
+    // The text on screen now, even if the debounced update has not gone yet.
+    if (isDockerfile && context) client.setContext(context, shownText);
+    client.run(blockId, command, context);
   }, [canRun, ui, client, blockId, command, context, isDockerfile, shownText]);
 
   const setEditing = (on: boolean) => {
@@ -147,7 +117,6 @@ export default function RunnableBlock(props: Props): ReactNode {
 
   return (
     <div
-      ref={rootRef}
       className={clsx(styles.root, state === 'offline' && styles.offline)}
       data-testid="runnable-block"
       data-context={context}

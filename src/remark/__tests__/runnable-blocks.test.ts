@@ -67,7 +67,7 @@ describe('runnable-blocks remark plugin', () => {
 
   it('turns runnable shell blocks into <RunnableBlock>', async () => {
     const {markdown, tree} = await transform('shell-run.md');
-    const els = elements(tree).map(props);
+    const els = elements(tree).map(props).filter((e) => e.lang === 'bash');
     expect(els).toHaveLength(2);
     expect(els[0]).toMatchObject({lang: 'bash', code: 'docker run --rm <registry>/<username>/hello'});
     expect(els[0]).not.toHaveProperty('context');
@@ -105,6 +105,7 @@ describe('runnable-blocks remark plugin', () => {
     ['malformed-language.md', /"python" blocks cannot run/],
     ['malformed-tag-on-shell.md', /"tag" applies only to dockerfile blocks/],
     ['malformed-duplicate.md', /"context" is given twice/],
+    ['malformed-shell-context.md', /context="hello" has no runnable Dockerfile block with context="hello" on this page/],
   ];
   for (const [name, reason] of malformed) {
     it(`fails with file and line on ${name}`, async () => {

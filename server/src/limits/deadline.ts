@@ -18,8 +18,4 @@ export function withDeadline(parent: AbortSignal, ms: number): {signal: AbortSig
   };
 }
 
-/** Milliseconds as the lab's messages say them: "30 min", "90 s". */
-export function formatDuration(ms: number): string {
-  if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000} min`;
-  return `${Math.round(ms / 1000)} s`;
-}
+export {formatDuration} from './format';

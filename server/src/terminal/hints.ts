@@ -1,5 +1,5 @@
-import {DOCKER_HUB_AUTH_SERVER, DOCKER_HUB_DOMAIN} from '../cli/reference';
-import {yellow} from '../terminal/style';
+import {DOCKER_HUB_AUTH_SERVER, DOCKER_HUB_DOMAIN} from '../images/reference';
+import {yellow} from './style';
 
 const NETWORK_FAILURE = /lookup |dial tcp|no such host|i\/o timeout|network is unreachable|connection refused|TLS handshake timeout/i;
 

@@ -1,7 +1,7 @@
-import {DOCKER_HUB_DOMAIN, parseReference, repository} from '../cli/reference';
+import {DOCKER_HUB_DOMAIN, parseReference, repository} from './reference';
 import type {ImageFacts} from '../dockerfile/policy';
-import {EngineError, type Engine} from '../engine';
-import type {SessionState} from './types';
+import {EngineError, type Engine, type ImageDetails} from '../engine';
+import type {SessionState} from '../commands/types';
 
 /** Label every image a session builds carries: the session's public id. */
 export const OWNER_LABEL = 'org.dockerlab.session';
@@ -40,12 +40,16 @@ export type Owner = 'mine' | 'lab' | 'other' | 'missing';
  * Whose image `name` is: this session's (`mine`), a shared base image with no
  * owner label (`lab`), another session's (`other`), or none (`missing`).
  */
-export async function ownerOf(engine: Engine, name: string, ownerId: string): Promise<{owner: Owner; ownerId?: string}> {
+export async function ownerOf(
+  engine: Engine,
+  name: string,
+  ownerId: string,
+): Promise<{owner: Owner; ownerId?: string; image?: ImageDetails}> {
   const image = await engine.inspectImage(name);
   if (!image) return {owner: 'missing'};
   const label = image.Config?.Labels?.[OWNER_LABEL];
-  if (!label) return {owner: 'lab'};
-  return label === ownerId ? {owner: 'mine'} : {owner: 'other', ownerId: label};
+  if (!label) return {owner: 'lab', image};
+  return label === ownerId ? {owner: 'mine', image} : {owner: 'other', ownerId: label};
 }
 
 /**

@@ -1,3 +1,6 @@
+import {readFileSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import Docker from 'dockerode';
 import {EngineError} from './errors';
 import {assessEngine, type EngineAssessment, type EngineVersion} from './version';
@@ -5,12 +8,34 @@ import {assessEngine, type EngineAssessment, type EngineVersion} from './version
 /** Default engine socket when DOCKER_HOST is not set (as the docker CLI). */
 export const DEFAULT_DOCKER_HOST = 'unix:///var/run/docker.sock';
 
-/** dockerode connection options from a DOCKER_HOST value (unix:// or tcp://). */
-export function dockerOptionsFor(dockerHost: string): Docker.DockerOptions {
+/**
+ * dockerode connection options from a DOCKER_HOST value (unix:// or tcp://), as the docker CLI reads
+ * it: with DOCKER_TLS_VERIFY set, a tcp:// engine is spoken to over TLS (default port 2376) with the
+ * client certificate and CA from DOCKER_CERT_PATH (default ~/.docker: ca.pem, cert.pem, key.pem),
+ * and its certificate is verified.
+ */
+export function dockerOptionsFor(dockerHost: string, env: NodeJS.ProcessEnv = process.env): Docker.DockerOptions {
   if (dockerHost.startsWith('unix://')) return {socketPath: dockerHost.slice('unix://'.length)};
-  if (dockerHost.startsWith('tcp://') || dockerHost.startsWith('http://')) {
+  if (dockerHost.startsWith('tcp://') || dockerHost.startsWith('http://') || dockerHost.startsWith('https://')) {
     const url = new URL(dockerHost.replace(/^tcp:/, 'http:'));
-    return {host: url.hostname, port: Number(url.port || 2375), protocol: 'http'};
+    const tls = !!env.DOCKER_TLS_VERIFY || url.protocol === 'https:';
+    if (!tls) return {host: url.hostname, port: Number(url.port || 2375), protocol: 'http'};
+    const dir = env.DOCKER_CERT_PATH || path.join(os.homedir(), '.docker');
+    const read = (file: string) => {
+      try {
+        return readFileSync(path.join(dir, file));
+      } catch {
+        throw new Error(`DOCKER_TLS_VERIFY is set but ${path.join(dir, file)} cannot be read (DOCKER_CERT_PATH)`);
+      }
+    };
+    return {
+      host: url.hostname,
+      port: Number(url.port || 2376),
+      protocol: 'https',
+      ca: read('ca.pem'),
+      cert: read('cert.pem'),
+      key: read('key.pem'),
+    };
   }
   throw new Error(`unsupported DOCKER_HOST "${dockerHost}": use unix:///path or tcp://host:port`);
 }

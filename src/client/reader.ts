@@ -5,7 +5,9 @@
  * password is held only in this object's memory while shown, never in storage.
  * No React, no DOM: the ReaderPanel component subscribes to it.
  */
-import {READER_PASSWORD_PATH, READER_PATH, type ReaderReply, type ReaderView} from '../protocol/readers';
+import {formatSize, READER_PASSWORD_PATH, READER_PATH, type ReaderReply, type ReaderView} from '../protocol/readers';
+
+export {formatSize};
 
 export interface ReaderState {
   /** undefined: not asked yet; null: no name chosen in this browser. */
@@ -94,17 +96,4 @@ export class ReaderClient {
       this.#set({busy: false, error: (err as Error).message});
     }
   }
-}
-
-/** `1234567` → `1.23 MB` (base 1000, as the docker CLI prints sizes). */
-export function formatSize(n: number): string {
-  if (n < 1000) return `${n} B`;
-  const units = ['kB', 'MB', 'GB', 'TB'];
-  let v = n;
-  let u = -1;
-  while (v >= 1000 && u < units.length - 1) {
-    v /= 1000;
-    u++;
-  }
-  return `${v.toFixed(v < 10 ? 2 : v < 100 ? 1 : 0)} ${units[u]}`;
 }

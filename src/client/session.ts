@@ -261,12 +261,7 @@ export class LabSessionClient {
       this.ensureConnected();
       return;
     }
-    this.sessionId = null;
-    this.epoch += 1;
-    this.lastReceived = 0;
-    this.lastDrawn = 0;
-    this.lastAcked = 0;
-    this.unackedBytes = 0;
+    this.forgetSession();
     this.writeLocal(noticeLine(note));
     const ws = this.ws;
     if (ws) this.dropSocket(ws);
@@ -611,15 +606,20 @@ export class LabSessionClient {
     this.writeLocal(noticeLine(`${message} (${code})`));
   }
 
-  /** Forget the old session: seq numbering restarts, running blocks are over. */
-  private startFreshSession(announce: boolean, reason?: string): void {
-    const hadSession = this.sessionId !== null;
+  /** No session any more: the next hello starts one, and seq numbering restarts. */
+  private forgetSession(): void {
     this.sessionId = null;
     this.epoch += 1;
     this.lastReceived = 0;
     this.lastDrawn = 0;
     this.lastAcked = 0;
     this.unackedBytes = 0;
+  }
+
+  /** Forget the old session: seq numbering restarts, running blocks are over. */
+  private startFreshSession(announce: boolean, reason?: string): void {
+    const hadSession = this.sessionId !== null;
+    this.forgetSession();
     this.clearTimer('ackTimer');
     if (this.pendingRun) this.pendingRun = null;
     this.update({
@@ -633,7 +633,7 @@ export class LabSessionClient {
     if (hadSession || announce) {
       this.writeLocal(
         noticeLine(
-          `${reason ? `The server says: ${reason}. ` : 'Your previous terminal session has ended (it expired or the lab server restarted). '}A new session starts now: log in again, and build again what you need (a session takes its images with it).`,
+          `${reason ? `The server says: ${reason}. ` : 'Your previous terminal session has ended (it expired or the lab server restarted). '}A new session starts now: your images stay with your lab name; if a push says you are not logged in, log in again.`,
         ),
       );
     }

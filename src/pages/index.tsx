@@ -76,7 +76,7 @@ function Steps(): ReactNode {
                   {step.title}
                 </Heading>
                 <p className={styles.stepTime}>
-                  <span className={styles.srOnly}>Time: </span>
+                  <span className="lab-visually-hidden">Time: </span>
                   {step.time}
                 </p>
                 <p className={styles.stepText}>{step.text}</p>

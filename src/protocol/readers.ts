@@ -33,3 +33,16 @@ export interface ReaderReply {
 
 /** Same rules as the server's (server/src/readers/names.ts), for a message before sending. */
 export const READER_NAME_PATTERN = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+
+/** `1234567` → `1.23 MB`: a reader's disk use, in base 1000 as the docker CLI prints sizes. */
+export function formatSize(n: number): string {
+  if (n < 1000) return `${n} B`;
+  const units = ['kB', 'MB', 'GB', 'TB'];
+  let v = n;
+  let u = -1;
+  while (v >= 1000 && u < units.length - 1) {
+    v /= 1000;
+    u++;
+  }
+  return `${v.toFixed(v < 10 ? 2 : v < 100 ? 1 : 0)} ${units[u]}`;
+}

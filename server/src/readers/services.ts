@@ -13,6 +13,7 @@ import {CookieSigner} from './cookie';
 import type {ReaderLink} from './link';
 import {RESERVED_NAMES} from './names';
 import {ReaderStore, type Reader} from './store';
+import {formatSize} from '../../../src/protocol/readers';
 
 /** Something changed for a reader (disk use, password): their open sessions update their pages. */
 export type ReaderListener = (reader: Reader) => void;
@@ -97,7 +98,7 @@ export class ReaderServices {
       recount: () => this.recount(reader).then(() => undefined),
       refuseBuild: () =>
         limit > 0 && reader.diskBytes >= limit
-          ? `your images use ${formatBytes(reader.diskBytes)}, the lab's limit per reader is ${formatBytes(limit)}: remove some (docker rmi) before building more`
+          ? `your images use ${formatSize(reader.diskBytes)}, the lab's limit per reader is ${formatSize(limit)}: remove some (docker rmi) before building more`
           : null,
     };
   }
@@ -177,16 +178,4 @@ export class ReaderServices {
     if (this.#sweep) clearInterval(this.#sweep);
     await this.token?.close();
   }
-}
-
-export function formatBytes(n: number): string {
-  if (n < 1000) return `${n} B`;
-  const units = ['kB', 'MB', 'GB', 'TB'];
-  let v = n;
-  let u = -1;
-  while (v >= 1000 && u < units.length - 1) {
-    v /= 1000;
-    u++;
-  }
-  return `${v.toFixed(v < 10 ? 2 : v < 100 ? 1 : 0)} ${units[u]}`;
 }

@@ -156,7 +156,7 @@ export default function RunnableBlock(props: Props): ReactNode {
               setEditing(!editing);
             }}>
             {editing ? 'Done editing' : 'Edit'}
-            {!editing && <span className={styles.visuallyHidden}> {title ?? 'Dockerfile'}</span>}
+            {!editing && <span className="lab-visually-hidden"> {title ?? 'Dockerfile'}</span>}
           </button>
         )}
         {isDockerfile && edited && (
@@ -166,7 +166,7 @@ export default function RunnableBlock(props: Props): ReactNode {
             data-testid="reset-button"
             onClick={onReset}
             title="Restore the lesson's Dockerfile">
-            Reset<span className={styles.visuallyHidden}> to the lesson's Dockerfile</span>
+            Reset<span className="lab-visually-hidden"> to the lesson's Dockerfile</span>
           </button>
         )}
         {isDockerfile && (

@@ -161,7 +161,7 @@ function Dock({pageFocus}: {pageFocus: PageFocus}): ReactNode {
       data-testid="terminal-dock"
       data-open={dockOpen ? 'true' : 'false'}>
       <DockSpace height={space} />
-      <div className={styles.srOnly} role="log" aria-live="polite" data-testid="dock-announcement">
+      <div className="lab-visually-hidden" role="log" aria-live="polite" data-testid="dock-announcement">
         {announcement}
       </div>
       {dockOpen && (

@@ -4,8 +4,8 @@
  * A/B pairs (the order alternates each pair), wall clock from the command's
  * start to its end on both sides:
  *   - lab: a protocol client sends `run` (with the context) and waits for `command-end`;
- *   - CLI: `DOCKER_BUILDKIT=1 /usr/bin/docker build --progress=plain` / `docker push`
- *     (Debian's 20.10 CLI, built-in BuildKit), process start to exit.
+ *   - CLI: `docker buildx build --progress=plain` / `docker push` (the docker 28 CLI with
+ *     Debian 13's buildx 0.13 plugin, what a reader's own current Docker runs), process start to exit.
  * Cases: a cached rebuild, a small uncached build (--no-cache, a RUN), and a
  * push of a fresh image (a new 1 MiB random layer each time, built untimed
  * just before) to the lab registry.
@@ -13,8 +13,8 @@
  *   npx tsx bench/cli-overhead.ts [--json]   (BENCH_PAIRS=9, BENCH_PORT=3202)
  */
 import {spawn} from 'node:child_process';
-import {cpSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
+import {homedir, tmpdir} from 'node:os';
 import path from 'node:path';
 import {performance} from 'node:perf_hooks';
 import {BENCH_LESSONS, BenchClient, Report, dockerCli, engineEnv, median, plain, r1, r3, startLabServer, within, runIfMain} from './lib';
@@ -31,8 +31,8 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<{ms: num
   const e = engineEnv();
   return new Promise((resolve) => {
     const t0 = performance.now();
-    const child = spawn('/usr/bin/docker', args, {
-      env: {...process.env, DOCKER_HOST: e.DOCKER_HOST, DOCKER_BUILDKIT: '1', ...env},
+    const child = spawn('docker', args, {
+      env: {...process.env, DOCKER_HOST: e.DOCKER_HOST, ...env},
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -53,6 +53,11 @@ export async function main(): Promise<Report> {
   const ctx = path.join(dir, 'ctx');
   const config = path.join(dir, 'docker-config');
   cpSync(path.join(BENCH_LESSONS, 'bench'), ctx, {recursive: true});
+  // The buildx plugin the engine script installed (its DOCKER_CONFIG), beside this run's login.
+  const plugins = path.join(env.DOCKER_CONFIG ?? path.join(homedir(), '.docker'), 'cli-plugins');
+  if (!existsSync(path.join(plugins, 'docker-buildx'))) throw new Error(`no buildx plugin in ${plugins}: run scripts/lab-engine.sh up`);
+  mkdirSync(config, {recursive: true});
+  symlinkSync(plugins, path.join(config, 'cli-plugins'));
   const client = await BenchClient.connect(lab.wsUrl);
   let text = '';
   client.onOutput((d) => (text = (text + d).slice(-20_000)));
@@ -78,7 +83,7 @@ export async function main(): Promise<Report> {
     };
     const cliBuild = async (dockerfile: string, args: string[]) => {
       writeFileSync(path.join(ctx, 'Dockerfile'), dockerfile);
-      const r = await cli(['build', '--progress=plain', ...args, ctx], {DOCKER_CONFIG: config});
+      const r = await cli(['buildx', 'build', '--progress=plain', ...args, ctx], {DOCKER_CONFIG: config});
       if (r.code !== 0) throw new Error(`CLI build exited ${r.code}: ${r.out}`);
       // Remember every image the CLI side made: a rebuild leaves the previous one untagged.
       const tag = args[args.indexOf('-t') + 1];
@@ -96,16 +101,16 @@ export async function main(): Promise<Report> {
       {
         name: 'cached rebuild',
         setup: async () => {
-          await labBuild(CACHED, '-t bench-lab-cached');
+          await labBuild(CACHED, '-t bench/lab-cached');
           await cliBuild(CACHED, ['-t', 'bench-cli-cached']);
           cliTags.add('bench-cli-cached');
         },
-        lab: () => labBuild(CACHED, '-t bench-lab-cached'),
+        lab: () => labBuild(CACHED, '-t bench/lab-cached'),
         cli: () => cliBuild(CACHED, ['-t', 'bench-cli-cached']),
       },
       {
         name: 'small uncached build (--no-cache)',
-        lab: () => labBuild(UNCACHED, '--no-cache -t bench-lab-uncached'),
+        lab: () => labBuild(UNCACHED, '--no-cache -t bench/lab-uncached'),
         cli: () => {
           cliTags.add('bench-cli-uncached');
           return cliBuild(UNCACHED, ['--no-cache', '-t', 'bench-cli-uncached']);
@@ -162,7 +167,7 @@ export async function main(): Promise<Report> {
       });
     }
   } finally {
-    await client.close(); // the session ends: the server removes the images it built (bench-lab-*)
+    await client.close(); // the session ends: the server removes the images it built (bench/lab-*)
     await lab.stop();
     for (const t of cliTags) dockerCli(['rmi', '-f', t]);
     for (const id of cliImages) dockerCli(['rmi', '-f', id]);

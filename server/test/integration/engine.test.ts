@@ -40,7 +40,7 @@ describe.skipIf(!engineIsLocal)('a Dockerfile cannot reach the engine\'s host', 
     writeFileSync(victim, '');
     try {
       const client = await TestClient.connect(lab.url);
-      const end = await client.run(`docker build --no-cache -t ${uniqueName('cve-23652')} .`, {
+      const end = await client.run(`docker build --no-cache -t lab/${uniqueName('cve-23652')} .`, {
         context: 'tiny',
         dockerfile:
           'FROM busybox\n' +
@@ -64,7 +64,7 @@ describe('the disk watermark', () => {
     const full = await startTestLab({LAB_MIN_FREE_DISK_BYTES: String(2 ** 52)}); // 4 PiB: never free
     try {
       const client = await TestClient.connect(full.url);
-      const name = uniqueName('disk-full');
+      const name = `lab/${uniqueName('disk-full')}`;
       const end = await client.run(`docker build -t ${name} .`, {context: 'tiny', dockerfile: 'FROM busybox\nRUN echo built\n'});
       expect(end.exitCode).toBe(1);
       expect(client.text).toMatch(/low on disk space \([\d.]+ [KMGTP]?i?B free; the lab starts builds only with at least 4\.0 PiB free\)/);
@@ -81,7 +81,7 @@ describe('the disk watermark', () => {
 
   it('lets builds through above the watermark', async () => {
     const client = await TestClient.connect(lab.url);
-    const end = await client.run(`docker build -t ${uniqueName('disk-ok')} .`, {context: 'tiny', dockerfile: 'FROM busybox\n'});
+    const end = await client.run(`docker build -t lab/${uniqueName('disk-ok')} .`, {context: 'tiny', dockerfile: 'FROM busybox\n'});
     expect(end.exitCode, client.text.slice(-1000)).toBe(0);
     client.close();
   });

@@ -51,7 +51,7 @@ describe('flow control', () => {
     try {
       const client = await TestClient.connect(quick.url, {autoAck: false});
       const from = client.messages.length;
-      client.sendRun('loud', 'docker build --no-cache -t loud-behind .', {
+      client.sendRun('loud', 'docker build --no-cache -t lab/loud-behind .', {
         context: 'tiny',
         dockerfile: `FROM busybox\nRUN for i in $(seq 1 200000); do echo "loud line $i"; done # ${Date.now()}\n`,
       });

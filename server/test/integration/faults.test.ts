@@ -171,7 +171,7 @@ describe.skipIf(env.LAB_ENGINE_KIND !== 'private' || !limitFile)('engine and bui
     try {
       const mark = client.output.length;
       // 100 sleeping processes at once: over the 40 allowed.
-      const end = await client.run(`docker build --no-cache -t ${uniqueName('limit-pids')} .`, {
+      const end = await client.run(`docker build --no-cache -t lab/${uniqueName('limit-pids')} .`, {
         context: 'tiny',
         dockerfile: `FROM busybox\nRUN for i in $(seq 1 100); do sleep 5 & done; wait # ${Date.now()}\n`,
       });
@@ -180,7 +180,7 @@ describe.skipIf(env.LAB_ENGINE_KIND !== 'private' || !limitFile)('engine and bui
     } finally {
       writeFileSync(pidsMax, before);
     }
-    const again = await client.run(`docker build --no-cache -t ${uniqueName('limit-pids-after')} .`, {
+    const again = await client.run(`docker build --no-cache -t lab/${uniqueName('limit-pids-after')} .`, {
       context: 'tiny',
       dockerfile: `FROM busybox\nRUN for i in $(seq 1 100); do sleep 1 & done; wait # ${Date.now()}\n`,
     });

@@ -32,6 +32,7 @@ const KEYS: Record<Command['kind'], [string[], string[]]> = {
   version: [['kind'], []],
   help: [['kind'], ['topic']],
   clear: [['kind'], []],
+  cd: [['kind'], ['lesson']],
   empty: [['kind'], []],
 };
 

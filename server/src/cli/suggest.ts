@@ -26,7 +26,7 @@ export function editDistance(a: string, b: string): number {
 
 /**
  * The allowed name nearest to `typed` (at most two edits, and fewer edits
- * than the name has letters, so `ps` does not become `push`), or undefined.
+ * than the typed word has letters, so `ps` does not become `push`), or undefined.
  * Ties go to the first name in `names`.
  */
 export function closestCommand(typed: string, names: readonly string[]): string | undefined {
@@ -37,7 +37,7 @@ export function closestCommand(typed: string, names: readonly string[]): string 
   let bestDistance = Infinity;
   for (const name of names) {
     const d = editDistance(lower, name);
-    if (d < bestDistance && d <= MAX_DISTANCE && d < name.length - 1) {
+    if (d < bestDistance && d <= MAX_DISTANCE && d < lower.length && d < Math.max(lower.length, name.length) - 1) {
       best = name;
       bestDistance = d;
     }

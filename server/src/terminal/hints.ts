@@ -55,7 +55,7 @@ export function labLoginHint(message: string, readerName: string | undefined): s
   return (
     yellow(
       `The lab registry's user name is your lab name${user} and its password is your lab password: ` +
-        'press Show (or Copy) next to "Lab password" in the terminal\'s header, then try docker login again.',
+        'press Show (or Copy) next to "Lab password" at the top of the terminal, then try docker login again.',
     ) + '\r\n'
   );
 }

@@ -203,9 +203,9 @@ export class LineEditor {
   /** Replaces the prompt while reading, keeping the typed text; returns the redraw. */
   setPrompt(prompt: string): string {
     if (this.#search) {
-      // The search's prompt stays; the new one comes back when the search ends.
+      // The search's prompt stays (redrawn); the new one comes back when the search ends.
       this.#search.prompt = prompt;
-      return '';
+      return this.#eraseOutput() + this.#paint();
     }
     if (!this.#reading) {
       this.#setPrompt(prompt);

@@ -687,9 +687,14 @@ describe('LineEditor: history', () => {
     t.feed(END + BS + BS + BS + BS + BS + BS + '\x12ima\x03');
     expect(t.events).toEqual([{type: 'interrupt'}]);
     expect(t.ed.reading).toBe(false);
-    // Ctrl-R Ctrl-R repeats the last search; Escape keeps the match.
+    // Ctrl-R Ctrl-R repeats the last search; a new prompt (another lesson) waits for the search's end.
     fresh();
-    t.feed('\x12\x12\x1b');
+    t.feed('\x12\x12');
+    t.screen.write(t.ed.setPrompt('lab:x$ '));
+    expect(t.screen.lines).toEqual(["(reverse-i-search)`ima': docker images"]);
+    t.feed('\x1b'); // Escape keeps the match
+    expect(t.screen.lines).toEqual(['lab:x$ docker images']);
+    t.screen.write(t.ed.setPrompt('$ '));
     expect(t.ed.line).toBe('docker images');
     expect(t.screen.lines).toEqual(['$ docker images']);
   });

@@ -44,6 +44,8 @@ export type Command =
    */
   | {kind: 'help'; topic?: string}
   | {kind: 'clear'}
+  /** `cd [LESSON]`: switch the lesson `docker build .` builds (none: say which it is). */
+  | {kind: 'cd'; lesson?: string}
   /** A blank or comment-only line. */
   | {kind: 'empty'};
 

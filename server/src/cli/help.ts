@@ -70,6 +70,7 @@ export function generalHelp(): string {
     '',
     'Terminal:',
     ...listing([
+      ['cd', 'Switch the lesson docker build . builds (cd alone lists them)'],
       ['clear', 'Clear the screen (or press Ctrl-L)'],
       ['help', 'Show this help'],
     ]),

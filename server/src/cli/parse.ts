@@ -33,6 +33,7 @@ import {quoteIfNeeded, sanitize} from './quote';
 import {EXIT_FAILURE, EXIT_NOT_FOUND, type ParseResult, SUPPORTED_LINE, failure, success} from './result';
 
 import {splitArgv} from './argv';
+import {closestCommand} from './suggest';
 
 export {EXIT_FAILURE, EXIT_NOT_FOUND, EXIT_USAGE, SUPPORTED_COMMANDS, type ParseResult} from './result';
 export {helpText} from './help';
@@ -57,6 +58,7 @@ export function parseArgv(argv: string[]): ParseResult {
     if (rest.length > 0) return failure('clear: takes no arguments', EXIT_FAILURE);
     return success({kind: 'clear'});
   }
+  if (program === 'cd') return parseCd(rest);
   return failure(
     `${quoteIfNeeded(program)}: command not found\nThis terminal runs docker commands only, one at a time. ${SUPPORTED_LINE}`,
     EXIT_NOT_FOUND,
@@ -90,7 +92,10 @@ function parseImage(args: string[]): ParseResult {
   const spec = IMAGE_SUBCOMMANDS.get(name);
   if (spec) return runSpec(spec, rest);
   if (KNOWN_UNSUPPORTED_IMAGE.has(name)) return unsupported(`docker image ${name}`);
-  return failure(`docker: unknown command: docker image ${sanitize(name)}\nSee 'docker image --help'.`, EXIT_FAILURE);
+  return failure(
+    `docker: unknown command: docker image ${sanitize(name)}\nSee 'docker image --help'.${didYouMean(name, [...IMAGE_SUBCOMMANDS.keys()], 'docker image')}`,
+    EXIT_FAILURE,
+  );
 }
 
 /** cobra's order: parse flags, then --help, then the argument count, then the command's own checks. */
@@ -150,6 +155,28 @@ function unsupported(what: string): ParseResult {
 
 function unknownCommand(name: string): ParseResult {
   // The CLI's own wording (exit 1), plus what this terminal offers.
-  return failure(`docker: '${sanitize(name)}' is not a docker command.\nSee 'docker --help'\n${SUPPORTED_LINE}`, EXIT_FAILURE);
+  return failure(
+    `docker: '${sanitize(name)}' is not a docker command.\nSee 'docker --help'${didYouMean(name, [...TOP_LEVEL.keys(), 'image'], 'docker')}\n${SUPPORTED_LINE}`,
+    EXIT_FAILURE,
+  );
+}
+
+/** "\nDid you mean ...?" for a mistyped subcommand close to one this terminal runs, else "". */
+function didYouMean(typed: string, names: string[], prefix: string): string {
+  const near = closestCommand(typed, names);
+  return near === undefined ? '' : `\nDid you mean \`${prefix} ${near}\`?`;
+}
+
+/**
+ * `cd [LESSON]`: names the lesson whose folder `docker build .` builds. The
+ * lesson itself is checked when it runs (the page must have sent it).
+ */
+function parseCd(args: string[]): ParseResult {
+  if (args.length > 1) return failure('cd: too many arguments\nUsage: cd LESSON (or cd alone to list the lessons)', EXIT_FAILURE);
+  const [target] = args;
+  if (target === undefined) return success({kind: 'cd'});
+  // `cd hello/`, `cd ./hello`: the lesson's folder, said the way one names a folder.
+  const lesson = target.replace(/^\.\/+/, '').replace(/\/+$/, '');
+  return success({kind: 'cd', lesson});
 }
 

@@ -35,6 +35,7 @@ export const SUPPORTED_COMMANDS: readonly string[] = [
   'docker version',
   'help',
   'clear',
+  'cd',
 ];
 
 

@@ -12,6 +12,7 @@ import {errorLine, red, yellow} from '../terminal/style';
 import {formatDuration, withDeadline} from '../limits/deadline';
 import {claimName, readerImage, sessionLabels} from '../images/ownership';
 import {hostPaths, redactingTerminal} from './redact';
+import {unnamedImageTip} from '../terminal/hints';
 import {pump} from '../render/pump';
 import {EXIT_INTERRUPTED, type Handler} from './types';
 
@@ -200,5 +201,6 @@ export const build: Handler<Build> = async (cmd, env) => {
     term.write(red('ERROR: the engine ended the build without an image (did it stop or restart?)') + '\r\n');
     return 1;
   }
+  if (cmd.tags.length === 0 && !cmd.quiet) term.write(unnamedImageTip(config.labRegistry, env.readerName, lesson));
   return 0;
 };

@@ -2,6 +2,7 @@ import type {Command} from '../cli/command-types';
 import {EngineError} from '../engine';
 import {errorLine} from '../terminal/style';
 import {build} from './build';
+import {cd} from './cd';
 import {history, images, inspect, rmi, tag} from './images';
 import {login, logout} from './login';
 import {clear, help, version} from './misc';
@@ -40,6 +41,8 @@ export async function runCommand(command: Command, env: CommandEnv): Promise<num
         return await help(command, env);
       case 'clear':
         return await clear(command, env);
+      case 'cd':
+        return await cd(command, env);
       case 'empty':
         return 0;
     }

@@ -1,9 +1,9 @@
 import type {Command} from '../cli/command-types';
-import {DOCKER_HUB_AUTH_SERVER, normalizeServerAddress} from '../images/reference';
+import {DOCKER_HUB_AUTH_SERVER, normalizeServerAddress, sameRegistry} from '../images/reference';
 import {EngineError, type RegistryAuth} from '../engine';
 import {Secret} from '../secret';
 import {errorLine} from '../terminal/style';
-import {hubUnreachableHint} from '../terminal/hints';
+import {hubUnreachableHint, labLoginHint} from '../terminal/hints';
 import {EXIT_INTERRUPTED, type Handler} from './types';
 
 type Login = Extract<Command, {kind: 'login'}>;
@@ -52,7 +52,9 @@ export const login: Handler<Login> = async (cmd, env) => {
     if (!(err instanceof EngineError)) throw err;
     if (env.signal.aborted) return EXIT_INTERRUPTED;
     term.write(errorLine(err.message));
-    const hint = hubUnreachableHint(server, err.message, env.config.labRegistry);
+    const hint =
+      hubUnreachableHint(server, err.message, env.config.labRegistry) ||
+      (sameRegistry(server, env.config.labRegistry) ? labLoginHint(err.message, env.readerName) : '');
     if (hint) term.write(hint);
     // Not the user name: a password pasted at the wrong prompt would land in the log.
     env.log.info({event: 'login-failed', server}, 'login refused');

@@ -4,7 +4,7 @@ import {streamBroken} from '../engine/errors';
 import {ProgressRenderer, type JSONMessage} from '../render/jsonmessage';
 import {errorLine, yellow} from '../terminal/style';
 import {formatDuration, withDeadline} from '../limits/deadline';
-import {hubUnreachableHint} from '../terminal/hints';
+import {bareNamePushHint, hubUnreachableHint} from '../terminal/hints';
 import {ownerOf} from '../images/ownership';
 import {pump} from '../render/pump';
 import {EXIT_INTERRUPTED, type Handler} from './types';
@@ -36,8 +36,11 @@ export const push: Handler<Push> = async (cmd, env) => {
     term.write(errorLine(`"${familiarName(ref)}" is one of the lab's base images: tag your own image and push that`));
     return 1;
   }
+  // `docker push hello`: Docker Hub's library/hello, which is surely not what the reader meant.
+  const bare = !cmd.name.includes('/');
   if (owner !== 'mine') {
     term.write(errorLine(`An image does not exist locally with the tag: ${repo}`));
+    if (bare) term.write(bareNamePushHint(cmd.name, config.labRegistry, env.readerName, false));
     return 1;
   }
   const server = registryAuthServer(ref);
@@ -85,7 +88,9 @@ export const push: Handler<Push> = async (cmd, env) => {
   }
   if (progress.error) {
     const message = progress.error.message;
-    const hint = hubUnreachableHint(ref.domain, message, config.labRegistry);
+    const hint = bare
+      ? bareNamePushHint(cmd.name, config.labRegistry, env.readerName, true)
+      : hubUnreachableHint(ref.domain, message, config.labRegistry);
     if (hint) term.write(hint);
     else if (/unauthorized|authentication required|denied|no basic auth/i.test(message) && !auth) {
       const loginTarget = server.startsWith('https://index.docker.io') ? '' : ` ${server}`;

@@ -38,7 +38,8 @@ export interface CommandEnv {
   session: SessionState;
   log: Logger;
   /** Whether the session with this public id is alive with a page attached (for name collisions). */
-  ownerActive: (ownerId: string) => boolean;
+  ownerActive: (ownerId: string) => boolean;  /** The reader's lab name (their namespace on the lab registry), for hints; absent without readers. */
+  readerName?: string;
 }
 
 /** A command handler: does its work, writes to the terminal, returns the exit status. */

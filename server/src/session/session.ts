@@ -317,6 +317,14 @@ export class Session {
     if (this.#events) this.#events.commandEnd(end);
     else this.#missedEnd = end;
     this.#emitStatus();
+    if (exitCode !== 0 && this.#editor.hasPending) {
+      // A shell would go on; stopping at the first failure keeps a pasted build-then-push from pushing a stale image.
+      const {lines, cut} = this.#editor.discardPending();
+      if (lines > 0 || cut) {
+        const count = cut ? `${lines} or more pasted lines were` : lines === 1 ? '1 pasted line was' : `${lines} pasted lines were`;
+        this.output.write(yellow(`${count} not run: the command above failed (exit status ${exitCode}).`) + '\r\n');
+      }
+    }
     this.#prompt();
   }
 
@@ -355,6 +363,7 @@ export class Session {
       session: this.state,
       log: this.log,
       ownerActive: this.deps.ownerActive,
+      ...(this.reader ? {readerName: this.reader.name} : {}),
     };
   }
 
@@ -372,7 +381,7 @@ export class Session {
       this.#lineWaiter = waiter;
       this.#waitingPrompt = prompt;
       signal.addEventListener('abort', onAbort, {once: true});
-      this.output.write(this.#editor.start(prompt, {echo, history: false}));
+      this.output.write(this.#editor.start(prompt, {echo, history: false, keepRest: false}));
     });
   }
 
@@ -384,6 +393,15 @@ export class Session {
   #prompt(): void {
     if (this.#closed) return;
     this.output.write(this.#editor.start(this.#promptText()));
+    // The next lines of a multi-line paste: typed at this prompt, one after another as in a shell
+    // (in a microtask, so a paste of many blank lines does not nest calls).
+    if (this.#editor.hasPending) queueMicrotask(() => this.#feedPending());
+  }
+
+  #feedPending(): void {
+    if (this.#closed || this.#running || this.#lineWaiter || !this.#editor.reading) return;
+    const rest = this.#editor.takePending();
+    if (rest) this.input(rest);
   }
 
   #emitStatus(): void {

@@ -11,15 +11,22 @@
  *   Up/Down, ^P/^N         history                         ^U/^K  kill to start/end    ^W  kill word back
  *   Alt-D, Alt-Backspace   kill word forward/back          ^Y  yank the last kill
  *   Enter (CR, LF, CRLF)   emit `line`                     ^C  emit `interrupt`        ^L  clear screen
+ *   ^R                     reverse history search, bash's `(reverse-i-search)`…': ` prompt: typing
+ *                          narrows it, ^R again finds an older match, Backspace widens it, Enter runs
+ *                          the match, ^G restores the line, ^C abandons it, any other key edits the match
  * Unknown escape sequences (CSI with parameters, SS3, OSC/DCS strings, Alt+key)
  * are swallowed whole. Control characters are never inserted or echoed.
  *
- * After a `line` or `interrupt` event the editor stops reading, and the rest of
- * that feed() is dropped: type-ahead while a command runs is ignored (the lab
- * has no job control to hand it to), and so is everything after the first line
- * of a multi-line paste, so a pasted script never runs line after line.
- * While not reading, feed() only reports Ctrl-C (so the caller can cancel the
- * running command); everything else is ignored.
+ * After a `line` event the editor stops reading. What followed the line in the
+ * same feed() (the next lines of a multi-line paste: one keystroke never holds
+ * more than one line end) is kept as *pending input*, and so is anything fed
+ * while it waits (a paste longer than one input frame arrives in several). The
+ * caller hands it back with takePending() at the next prompt, so pasted lines
+ * run one after another as in a shell, or drops it with discardPending() when a
+ * command failed. Without pending input, what is fed while not reading (typing
+ * ahead while a command runs) is ignored, as before: the lab has no job control
+ * to hand it to. Ctrl-C always drops pending input; while not reading, feed()
+ * only reports Ctrl-C (so the caller can cancel the running command).
  *
  * Rendering. The prompt is assumed to start at column 0. xterm.js does not move
  * the cursor back across a soft wrap with CUB, so cursor moves go by row and
@@ -57,6 +64,9 @@ export const MAX_LINE_LENGTH = 4096;
 
 /** Bound on one feed's work (see #work): a few milliseconds. */
 const WORK_PER_FEED = 128 * 1024;
+
+/** Pending input kept after a line (the rest of a paste), in UTF-16 code units; beyond it the rest is dropped. */
+export const MAX_PENDING_INPUT = 64 * 1024;
 
 /** Fast-path echoes (typing or Backspace at the end) per frame before edits are batched into one redraw. */
 const MAX_FAST_ECHOES = 64;
@@ -122,6 +132,25 @@ export class LineEditor {
   /** Where the terminal cursor is, relative to the prompt's first cell. */
   #screen: Pos = {row: 0, col: 0};
 
+  /** Input that followed an accepted line (the rest of a paste), for the next prompt. */
+  #pending = '';
+  /** The pending input was cut at MAX_PENDING_INPUT. */
+  #pendingCut = false;
+  /** What follows a line in the same feed becomes pending input (see start()). */
+  #keepRest = true;
+
+  /** A reverse history search (Ctrl-R) in progress. */
+  #search: {
+    query: string;
+    /** History index of the match shown (#history.length: none yet). */
+    index: number;
+    failed: boolean;
+    prompt: string;
+    line: string;
+  } | null = null;
+  /** The last search's text, for Ctrl-R Ctrl-R. */
+  #lastQuery = '';
+
   constructor(opts: EditorOptions) {
     this.#cols = sanitizeCols(opts.cols);
     this.#historySize = Math.max(0, opts.historySize ?? 500);
@@ -129,6 +158,11 @@ export class LineEditor {
 
   get reading(): boolean {
     return this.#reading;
+  }
+
+  /** The prompt shown (during a Ctrl-R search, the search's). */
+  get prompt(): string {
+    return this.#prompt;
   }
 
   /** The line typed so far. */
@@ -148,9 +182,14 @@ export class LineEditor {
    * reading a line. `echo: false` (passwords) shows nothing typed and keeps no
    * history; `history: false` keeps no history. If a line was already being
    * read, its prompt and text are erased first and the text is discarded.
+   * `keepRest: false` (a command's own question, like docker login's): what
+   * follows the answer in a paste is dropped, never kept as pending input, so a
+   * pasted password can never run as a command.
    */
-  start(prompt: string, opts: {echo?: boolean; history?: boolean} = {}): string {
+  start(prompt: string, opts: {echo?: boolean; history?: boolean; keepRest?: boolean} = {}): string {
     const erase = this.#reading ? this.#eraseOutput() : '';
+    this.#search = null;
+    this.#keepRest = opts.keepRest ?? true;
     this.#reading = true;
     this.#echo = opts.echo ?? true;
     this.#recordHistory = this.#echo && (opts.history ?? true);
@@ -163,6 +202,11 @@ export class LineEditor {
 
   /** Replaces the prompt while reading, keeping the typed text; returns the redraw. */
   setPrompt(prompt: string): string {
+    if (this.#search) {
+      // The search's prompt stays (redrawn); the new one comes back when the search ends.
+      this.#search.prompt = prompt;
+      return this.#eraseOutput() + this.#paint();
+    }
     if (!this.#reading) {
       this.#setPrompt(prompt);
       return '';
@@ -182,6 +226,10 @@ export class LineEditor {
   submit(line: string, opts: {history?: boolean} = {}): string {
     if (!this.#reading) throw new Error('submit() needs a prompt that is reading');
     const erase = this.#eraseOutput();
+    if (this.#search) {
+      this.#setPrompt(this.#search.prompt);
+      this.#search = null;
+    }
     this.#setLine(line);
     const recordHistory = this.#recordHistory;
     if (opts.history === false) this.#recordHistory = false;
@@ -202,9 +250,42 @@ export class LineEditor {
     return [...this.#history];
   }
 
+  /** Whether input that followed an accepted line waits for the next prompt. */
+  get hasPending(): boolean {
+    return this.#pending !== '';
+  }
+
+  /** The input that followed the last accepted line (to feed() at the next prompt); clears it. */
+  takePending(): string {
+    const rest = this.#pending;
+    this.#pending = '';
+    this.#pendingCut = false;
+    return rest;
+  }
+
+  /**
+   * Drops the pending input (the command before it failed); returns how many
+   * non-blank lines it held (a last line without its line end counts) and
+   * whether more had been dropped already at the size bound.
+   */
+  discardPending(): {lines: number; cut: boolean} {
+    const lines = this.#pending.split(/\r\n|\r|\n/).filter((l) => l.trim() !== '').length;
+    const cut = this.#pendingCut;
+    this.takePending();
+    return {lines, cut};
+  }
+
+  #keepPending(data: string): void {
+    const room = MAX_PENDING_INPUT - this.#pending.length;
+    if (data.length > room) this.#pendingCut = true;
+    this.#pending += data.slice(0, Math.max(0, room));
+  }
+
   feed(data: string): {output: string; events: EditorEvent[]} {
     const events: EditorEvent[] = [];
     if (!this.#reading) {
+      if (data.includes('\x03')) this.takePending();
+      else if (this.#pending !== '') this.#keepPending(data);
       for (const ch of data) if (ch === '\x03') events.push({type: 'interrupt'});
       return {output: '', events};
     }
@@ -224,13 +305,14 @@ export class LineEditor {
       if (ch === ESC) {
         const seq = readEscape(data, i);
         i = seq.end;
-        out += this.#onKey(seq.key, events);
+        out += this.#search ? this.#searchKey(seq.key, events) : this.#onKey(seq.key, events);
         continue;
       }
       if (code < 0x20 || code === 0x7f) {
         i++;
         if (ch === '\r' && data[i] === '\n') i++;
-        out += this.#onKey(controlKey(ch), events);
+        const key = controlKey(ch);
+        out += this.#search ? this.#searchKey(key, events) : this.#onKey(key, events);
         continue;
       }
       if (code >= 0x80 && code <= 0x9f) {
@@ -244,8 +326,12 @@ export class LineEditor {
         if (c < 0x20 || c === 0x7f || (c >= 0x80 && c <= 0x9f)) break;
         j++;
       }
-      out += this.#insert(data.slice(i, j));
+      out += this.#search ? this.#searchType(data.slice(i, j)) : this.#insert(data.slice(i, j));
       i = j;
+    }
+    // The rest of a multi-line paste waits for the next prompt (a Ctrl-C dropped it: see #onKey).
+    if (!this.#reading && this.#keepRest && i < data.length && events[events.length - 1]?.type === 'line') {
+      this.#keepPending(data.slice(i));
     }
     this.#batch = false;
     if (this.#reading) out += this.#sync();
@@ -295,6 +381,7 @@ export class LineEditor {
         return this.#sync() + this.#accept(events);
       case 'interrupt': {
         const out = this.#sync() + this.#moveToEnd() + '^C\r\n';
+        this.takePending();
         this.#reading = false;
         this.#drafts.clear();
         events.push({type: 'interrupt'});
@@ -345,9 +432,99 @@ export class LineEditor {
         return this.#killRange(this.#cursor, this.#wordEnd(this.#cursor));
       case 'yank':
         return this.#kill === '' ? '' : this.#insert(this.#kill);
+      case 'reverse-search':
+        return this.#startSearch();
+      case 'abort':
       case 'ignore':
         return '';
     }
+  }
+
+  // ---------------------------------------------------------------- reverse search (Ctrl-R)
+
+  #startSearch(): string {
+    if (!this.#recordHistory || !this.#echo) {
+      this.#bell = true; // no history here (a password or login prompt)
+      return '';
+    }
+    this.#search = {query: '', index: this.#history.length, failed: false, prompt: this.#prompt, line: this.line};
+    return this.#showSearch();
+  }
+
+  /** Typing during a search: narrows it, from the match shown back. */
+  #searchType(text: string): string {
+    const s = this.#search!;
+    s.query += text;
+    this.#findMatch(Math.min(s.index, this.#history.length - 1));
+    return this.#showSearch();
+  }
+
+  #searchKey(key: Key, events: EditorEvent[]): string {
+    const s = this.#search!;
+    switch (key) {
+      case 'reverse-search':
+        if (s.query === '') s.query = this.#lastQuery;
+        if (s.query !== '') this.#findMatch(s.index - 1);
+        return this.#showSearch();
+      case 'backspace':
+        if (s.query === '') return '';
+        s.query = [...s.query].slice(0, -1).join('');
+        s.index = this.#history.length;
+        if (s.query === '') {
+          s.failed = false;
+          this.#setLine(s.line);
+        } else this.#findMatch(this.#history.length - 1);
+        return this.#showSearch();
+      case 'abort': {
+        // Ctrl-G: back to the line as it was before the search.
+        const line = s.line;
+        const out = this.#endSearch();
+        this.#setLine(line);
+        return out + this.#redraw();
+      }
+      case 'ignore':
+        // Escape (and swallowed sequences) end the search, keeping the match.
+        return this.#endSearch() + this.#redraw();
+      default:
+        // Any other key (Enter, Ctrl-C, a cursor key) acts on the match.
+        return this.#endSearch() + this.#onKey(key, events);
+    }
+  }
+
+  /** Shows the most recent history line at or before `from` that holds the query (bell if none). */
+  #findMatch(from: number): void {
+    const s = this.#search!;
+    for (let i = Math.min(from, this.#history.length - 1); i >= 0; i--) {
+      this.#work += this.#history[i]!.length;
+      const at = this.#history[i]!.lastIndexOf(s.query);
+      if (at < 0) continue;
+      s.index = i;
+      s.failed = false;
+      this.#setLine(this.#history[i]!);
+      // The cursor on the match, as bash puts it.
+      this.#cursor = toClusters(this.#history[i]!.slice(0, at)).length;
+      return;
+    }
+    s.failed = true;
+    this.#bell = true;
+  }
+
+  #showSearch(): string {
+    const s = this.#search!;
+    this.#setPrompt(`(${s.failed ? 'failed ' : ''}reverse-i-search)\`${s.query}': `);
+    return this.#redraw();
+  }
+
+  /** Leaves the search: the prompt comes back, the match stays as the line being edited. */
+  #endSearch(): string {
+    const s = this.#search!;
+    if (s.query !== '') this.#lastQuery = s.query;
+    this.#search = null;
+    this.#setPrompt(s.prompt);
+    this.#historyPos = this.#history.length;
+    this.#drafts.clear();
+    this.#dirty = true;
+    return '';
   }
 
   #accept(events: EditorEvent[]): string {
@@ -689,6 +866,8 @@ type Key =
   | 'kill-word-back-alnum'
   | 'kill-word-forward'
   | 'yank'
+  | 'reverse-search'
+  | 'abort'
   | 'ignore';
 
 function controlKey(ch: string): Key {
@@ -725,6 +904,10 @@ function controlKey(ch: string): Key {
       return 'kill-word-back';
     case '\x19':
       return 'yank';
+    case '\x12':
+      return 'reverse-search';
+    case '\x07':
+      return 'abort';
     default:
       return 'ignore'; // Tab (no completion here) and the other controls
   }

@@ -32,6 +32,7 @@ const KEYS: Record<Command['kind'], [string[], string[]]> = {
   version: [['kind'], []],
   help: [['kind'], ['topic']],
   clear: [['kind'], []],
+  cd: [['kind'], ['lesson']],
   empty: [['kind'], []],
 };
 
@@ -71,7 +72,7 @@ function checkResult(argv: string[], r: ParseResult): void {
     if (argv.length !== 0) fail('empty command from a non-empty argv');
     return;
   }
-  if (!['docker', 'help', 'clear'].includes(argv[0]!)) fail(`program ${argv[0]} accepted`);
+  if (!['docker', 'help', 'clear', 'cd'].includes(argv[0]!)) fail(`program ${argv[0]} accepted`);
   const fromArgv = (s: string, what: string) => {
     if (typeof s !== 'string') fail(`${c.kind}: ${what} is not a string`);
     if (!argv.some((a) => a.includes(s))) fail(`${c.kind}: ${what} ${JSON.stringify(s)} is not part of any word`);
@@ -154,6 +155,9 @@ function checkResult(argv: string[], r: ParseResult): void {
       return;
     case 'version':
     case 'clear':
+      return;
+    case 'cd':
+      if (c.lesson !== undefined) fromArgv(c.lesson, 'lesson');
       return;
   }
 }

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import fc from 'fast-check';
-import {LineEditor, MAX_LINE_LENGTH, charWidth, textWidth, type EditorEvent} from '../../src/terminal/line-editor';
+import {LineEditor, MAX_LINE_LENGTH, MAX_PENDING_INPUT, charWidth, textWidth, type EditorEvent} from '../../src/terminal/line-editor';
 
 // ---------------------------------------------------------------- a tiny xterm-like screen (test only)
 
@@ -241,17 +241,73 @@ describe('LineEditor: bytes', () => {
     expect(ed.feed('\x03')).toEqual({output: '', events: [{type: 'interrupt'}]});
   });
 
-  it('drops input after the line (type-ahead and multi-line pastes)', () => {
+  it('keeps the lines after the first of a multi-line paste as pending input, for the next prompt', () => {
     const ed = new LineEditor({cols: 80});
     ed.start('$ ');
-    expect(ed.feed('docker images\ndocker rmi -f x\n')).toEqual({
+    expect(ed.feed('docker images\rdocker rmi -f x\rdocker bu')).toEqual({
       output: 'docker images\r\n',
       events: [{type: 'line', line: 'docker images'}],
     });
+    expect(ed.hasPending).toBe(true);
+    // The rest of a long paste comes in the next input frame, while the first line runs.
+    expect(ed.feed('ild .\r')).toEqual({output: '', events: []});
     ed.start('$ ');
     expect(ed.line).toBe('');
-    expect(ed.feed('a\x03b').events).toEqual([{type: 'interrupt'}]);
+    const rest = ed.takePending();
+    expect(rest).toBe('docker rmi -f x\rdocker build .\r');
+    expect(ed.hasPending).toBe(false);
+    expect(ed.feed(rest).events).toEqual([{type: 'line', line: 'docker rmi -f x'}]);
+    ed.start('$ ');
+    expect(ed.feed(ed.takePending()).events).toEqual([{type: 'line', line: 'docker build .'}]);
+    expect(ed.hasPending).toBe(false);
+  });
+
+  it('a last pasted line without its line end stays at the prompt to be edited', () => {
+    const ed = new LineEditor({cols: 80});
+    ed.start('$ ');
+    ed.feed('docker images\ndocker push x');
+    ed.start('$ ');
+    expect(ed.feed(ed.takePending())).toEqual({output: 'docker push x', events: []});
+    expect(ed.reading).toBe(true);
+  });
+
+  it('discardPending() counts the non-blank lines it drops; Ctrl-C drops them too', () => {
+    const ed = new LineEditor({cols: 80});
+    ed.start('$ ');
+    ed.feed('false\r\r  \rdocker images\rdocker push x');
+    expect(ed.discardPending()).toEqual({lines: 2, cut: false});
+    expect(ed.hasPending).toBe(false);
+    ed.start('$ ');
+    ed.feed('one\rtwo\r');
+    expect(ed.feed('three\x03four').events).toEqual([{type: 'interrupt'}]);
+    expect(ed.hasPending).toBe(false);
+    ed.start('$ ');
+    expect(ed.feed('a\x03b\rc').events).toEqual([{type: 'interrupt'}]);
+    expect(ed.hasPending).toBe(false);
     expect(ed.reading).toBe(false);
+  });
+
+  it('without pending input, type-ahead while not reading is still ignored', () => {
+    const ed = new LineEditor({cols: 80});
+    ed.start('$ ');
+    ed.feed('docker build .\r');
+    expect(ed.feed('docker images\r')).toEqual({output: '', events: []});
+    expect(ed.hasPending).toBe(false);
+  });
+
+  it('keepRest: false (a command\'s own question) drops what follows the answer', () => {
+    const ed = new LineEditor({cols: 80});
+    ed.start('Username: ', {history: false, keepRest: false});
+    expect(ed.feed('alice\rsecret\r').events).toEqual([{type: 'line', line: 'alice'}]);
+    expect(ed.hasPending).toBe(false);
+  });
+
+  it('bounds pending input', () => {
+    const ed = new LineEditor({cols: 80});
+    ed.start('$ ');
+    ed.feed('x\r' + 'y'.repeat(MAX_PENDING_INPUT));
+    ed.feed('z\r');
+    expect(ed.discardPending()).toEqual({lines: 1, cut: true});
   });
 
   it('Ctrl-D: eof on an empty line, ignored otherwise', () => {
@@ -573,6 +629,82 @@ describe('LineEditor: history', () => {
     expect(ed.history).toEqual(['b', 'c']);
   });
 
+  it('Ctrl-R searches the history backwards, bash style', () => {
+    const ed = new LineEditor({cols: 80});
+    for (const line of ['docker build -t app .', 'docker images', 'docker build -t other .', 'docker push app']) run(ed, line);
+    const screen = new Screen(80);
+    screen.write(ed.start('$ '));
+    const feed = (d: string) => {
+      const r = ed.feed(d);
+      screen.write(r.output);
+      return r;
+    };
+    feed('\x12');
+    expect(screen.lines).toEqual(["(reverse-i-search)`':"]);
+    feed('build');
+    expect(ed.line).toBe('docker build -t other .');
+    expect(screen.lines).toEqual(["(reverse-i-search)`build': docker build -t other ."]);
+    expect(screen.cursor).toEqual([0, "(reverse-i-search)`build': docker ".length]);
+    feed('\x12'); // an older match
+    expect(ed.line).toBe('docker build -t app .');
+    const none = feed('\x12'); // no older one: the bell, and bash's "failed" prompt
+    expect(none.output).toContain('\x07');
+    expect(screen.lines).toEqual(["(failed reverse-i-search)`build': docker build -t app ."]);
+    feed(BS + BS + BS + BS + BS + 'push');
+    expect(ed.line).toBe('docker push app');
+    // Enter runs the match; the prompt is back.
+    expect(feed('\r').events).toEqual([{type: 'line', line: 'docker push app'}]);
+    expect(screen.lines[0]).toBe('$ docker push app');
+  });
+
+  it('Ctrl-R: Ctrl-G restores the line, a cursor key edits the match, Ctrl-C abandons it', () => {
+    const ed = new LineEditor({cols: 80});
+    const t = {ed, screen: new Screen(80), events: [] as EditorEvent[], feed: (d: string) => {
+      const r = ed.feed(d);
+      t.events.push(...r.events);
+      t.screen.write(r.output);
+    }};
+    ed.start('$ ');
+    t.feed('docker images\r');
+    t.events.length = 0;
+    const fresh = () => {
+      t.screen = new Screen(80);
+      t.screen.write(t.ed.start('$ '));
+    };
+    fresh();
+    t.feed('half');
+    t.feed('\x12ima');
+    expect(t.ed.line).toBe('docker images');
+    t.feed('\x07');
+    expect(t.ed.line).toBe('half');
+    expect(t.ed.prompt).toBe('$ ');
+    expect(t.screen.lines).toEqual(['$ half']);
+    t.feed('\x12ima' + LEFT);
+    expect(t.ed.prompt).toBe('$ ');
+    expect(t.ed.line).toBe('docker images');
+    expect(t.screen.lines).toEqual(['$ docker images']);
+    expect(t.screen.cursor).toEqual([0, '$ docker'.length]);
+    t.feed(END + BS + BS + BS + BS + BS + BS + '\x12ima\x03');
+    expect(t.events).toEqual([{type: 'interrupt'}]);
+    expect(t.ed.reading).toBe(false);
+    // Ctrl-R Ctrl-R repeats the last search; a new prompt (another lesson) waits for the search's end.
+    fresh();
+    t.feed('\x12\x12');
+    t.screen.write(t.ed.setPrompt('lab:x$ '));
+    expect(t.screen.lines).toEqual(["(reverse-i-search)`ima': docker images"]);
+    t.feed('\x1b'); // Escape keeps the match
+    expect(t.screen.lines).toEqual(['lab:x$ docker images']);
+    t.screen.write(t.ed.setPrompt('$ '));
+    expect(t.ed.line).toBe('docker images');
+    expect(t.screen.lines).toEqual(['$ docker images']);
+  });
+
+  it('Ctrl-R does nothing but ring at a prompt without history (login questions, passwords)', () => {
+    const t = setup(80, 'Password: ', {echo: false});
+    expect(t.feed('\x12')).toBe('\x07');
+    expect(t.ed.prompt).toBe('Password: ');
+  });
+
   it('Ctrl-C drops the line without recording it', () => {
     const ed = new LineEditor({cols: 80});
     ed.start('$ ');
@@ -613,6 +745,7 @@ const key = fc.oneof(
     arbitrary: fc.constantFrom(LEFT, RIGHT, HOME, END, BS, DEL, '\x01', '\x05', '\x02', '\x06', '\x1bb', '\x1bf'),
   },
   {weight: 1, arbitrary: fc.constantFrom(UP, DOWN, '\x15', '\x0b', '\x17', '\x19', '\x1bd', '\x1b[2~', '\t', '\x04')},
+  {weight: 1, arbitrary: fc.constantFrom('\x12', '\x07', '\x1b', 'do', 'app')}, // Ctrl-R, Ctrl-G, Escape
 );
 
 describe('LineEditor: properties', () => {
@@ -632,7 +765,7 @@ describe('LineEditor: properties', () => {
           const screen = new Screen(cols);
           screen.write(ed.start(prompt));
           const check = (): void => {
-            const want = expected(screen.cols, prompt, ed.line, ed.cursor);
+            const want = expected(screen.cols, ed.prompt, ed.line, ed.cursor);
             expect(screen.lines).toEqual(want.lines);
             expect(screen.cursor).toEqual(want.cursor);
             const rows = want.lines.length;

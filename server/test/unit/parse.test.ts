@@ -2,6 +2,7 @@ import {describe, expect, it} from 'vitest';
 import fc from 'fast-check';
 import type {Command} from '../../src/cli/command-types';
 import {SUPPORTED_COMMANDS, helpText, parseArgv, parseCommandLine} from '../../src/cli/parse';
+import {closestCommand, editDistance} from '../../src/cli/suggest';
 
 const SUPPORTED = `Supported here: ${SUPPORTED_COMMANDS.join(', ')}`;
 const DIGEST = `sha256:${'0123456789abcdef'.repeat(4)}`;
@@ -373,5 +374,64 @@ describe('parse: properties', () => {
       }),
       {numRuns: 1000},
     );
+  });
+});
+
+describe('did you mean (issue 19 point 12)', () => {
+  it.each([
+    ['docker biuld .', 'biuld', 'docker build'],
+    ['docker imgaes', 'imgaes', 'docker images'],
+    ['docker pussh x', 'pussh', 'docker push'],
+    ['docker lgoin', 'lgoin', 'docker login'],
+    ['docker Build .', 'Build', 'docker build'],
+  ])('%s → %s', (line, typed, near) => {
+    expect(parseCommandLine(line)).toEqual({
+      ok: false,
+      message: `docker: '${typed}' is not a docker command.\nSee 'docker --help'\nDid you mean \`${near}\`?\n${SUPPORTED}`,
+      exitCode: 1,
+    });
+  });
+
+  it('docker image lss → docker image ls', () => {
+    expect(parseCommandLine('docker image lss')).toEqual({
+      ok: false,
+      message: "docker: unknown command: docker image lss\nSee 'docker image --help'.\nDid you mean `docker image ls`?",
+      exitCode: 1,
+    });
+  });
+
+  it('suggests nothing for words far from every command', () => {
+    for (const word of ['foo', 'x', 'kubectl', 'a'.repeat(40)]) {
+      const r = parseCommandLine(`docker ${word}`);
+      expect(r.ok).toBe(false);
+      expect(!r.ok && r.message).not.toContain('Did you mean');
+    }
+  });
+
+  it('edit distance counts a swap of two letters as one edit', () => {
+    expect(editDistance('biuld', 'build')).toBe(1);
+    expect(editDistance('build', 'build')).toBe(0);
+    expect(editDistance('', 'tag')).toBe(3);
+    expect(editDistance('imgs', 'images')).toBe(2);
+    expect(closestCommand('tga', ['tag', 'push'])).toBe('tag');
+    expect(closestCommand('ps', ['push'])).toBeUndefined();
+  });
+});
+
+describe('cd', () => {
+  it('parses cd LESSON, cd alone, and folder-like spellings', () => {
+    expect(parseCommandLine('cd')).toEqual({ok: true, command: {kind: 'cd'}});
+    expect(parseCommandLine('cd hello')).toEqual({ok: true, command: {kind: 'cd', lesson: 'hello'}});
+    expect(parseCommandLine('cd ./pytorch/')).toEqual({ok: true, command: {kind: 'cd', lesson: 'pytorch'}});
+    expect(parseCommandLine('cd ..')).toEqual({ok: true, command: {kind: 'cd', lesson: '..'}});
+  });
+
+  it('refuses more than one argument', () => {
+    const r = parseCommandLine('cd a b');
+    expect(r).toEqual({ok: false, message: 'cd: too many arguments\nUsage: cd LESSON (or cd alone to list the lessons)', exitCode: 1});
+  });
+
+  it('is listed in help', () => {
+    expect(helpText()).toContain('  cd          Switch the lesson docker build . builds');
   });
 });

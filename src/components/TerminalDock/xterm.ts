@@ -130,6 +130,22 @@ export function useWebgl(devicePixelRatio: number, webgl2: boolean): boolean {
   return webgl2 && devicePixelRatio === 1;
 }
 
+/**
+ * Ctrl+V (as well as Ctrl+Shift+V) pastes, as in most web pages and Windows
+ * terminals: the key is left to the browser, which fires its paste event.
+ * Bash's quoted-insert (^V) is not needed in this terminal.
+ */
+export function isPasteKey(e: Pick<KeyboardEvent, 'type' | 'ctrlKey' | 'altKey' | 'metaKey' | 'code'>): boolean {
+  return e.type === 'keydown' && e.ctrlKey && !e.altKey && !e.metaKey && e.code === 'KeyV';
+}
+
+/** While the terminal has the focus, closing the tab (Ctrl-W for bash-trained fingers) asks first. */
+function confirmLeave(e: BeforeUnloadEvent): void {
+  e.preventDefault();
+  // Older browsers show the prompt only when returnValue is set.
+  e.returnValue = '';
+}
+
 function webgl2Available(): boolean {
   try {
     return !!document.createElement('canvas').getContext('webgl2');
@@ -251,8 +267,10 @@ export function mountTerminal(
   // The way out (WCAG 2.1.2): Escape is not sent to the server; it arms the next Tab or
   // Shift+Tab to leave the terminal instead of being typed. F6 leaves at once.
   let leaveArmed = false;
-  // Ctrl-Shift-C copies the selection; Ctrl-Shift-V lets the browser fire its paste event (xterm pastes it).
+  // Ctrl-Shift-C copies the selection; Ctrl+V and Ctrl-Shift-V let the browser fire its paste event
+  // (xterm pastes it) instead of sending ^V (see isPasteKey).
   term.attachCustomKeyEventHandler((e) => {
+    if (isPasteKey(e)) return false;
     if (e.type === 'keydown' && !e.ctrlKey && !e.altKey && !e.metaKey) {
       if (e.key === 'Escape') {
         leaveArmed = true;
@@ -273,9 +291,17 @@ export function mountTerminal(
       e.preventDefault();
       return false;
     }
-    if (e.code === 'KeyV') return false;
     return true;
   });
+
+  // Ctrl-W deletes the previous word here, as in bash (xterm sends ^W and cancels the key). Browsers
+  // keep Ctrl-W as "close tab" for themselves (Chrome and Edge always, Firefox mostly), so while the
+  // terminal has the focus the page asks before it is closed, where the browser lets it ask.
+  const textarea = term.textarea;
+  const onFocus = () => window.addEventListener('beforeunload', confirmLeave);
+  const onBlur = () => window.removeEventListener('beforeunload', confirmLeave);
+  textarea?.addEventListener('focus', onFocus);
+  textarea?.addEventListener('blur', onBlur);
   // Right click with a selection copies it (like most terminals); without one the browser menu opens.
   const onContextMenu = (e: MouseEvent) => {
     if (!term.hasSelection()) return;
@@ -340,6 +366,9 @@ export function mountTerminal(
       ro.disconnect();
       themeObserver.disconnect();
       el.removeEventListener('contextmenu', onContextMenu);
+      textarea?.removeEventListener('focus', onFocus);
+      textarea?.removeEventListener('blur', onBlur);
+      onBlur();
       el.removeEventListener('touchstart', onTouchStart);
       el.removeEventListener('touchmove', onTouchMove);
       detach();

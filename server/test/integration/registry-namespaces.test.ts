@@ -6,7 +6,7 @@
  * whatever the registry address is spelled like.
  */
 import {execFile} from 'node:child_process';
-import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
@@ -19,8 +19,29 @@ const registry = env.LAB_REGISTRY ?? 'localhost:5000';
 const port = registry.split(':')[1] ?? '5000';
 const tokenAuth = !!env.LAB_TOKEN_KEY;
 const DOCKER = '/usr/local/bin/docker';
+/** A name /etc/hosts gives 127.0.0.1 besides localhost (this machine has such aliases), if any. */
+function hostsAlias(): string | null {
+  try {
+    for (const line of readFileSync('/etc/hosts', 'utf8').split('\n')) {
+      const [ip, ...names] = line.replace(/#.*/, '').trim().split(/\s+/);
+      if (ip !== '127.0.0.1') continue;
+      const alias = names.find((n) => n && n !== 'localhost' && /^[a-z0-9][a-z0-9.-]*$/.test(n));
+      if (alias) return alias;
+    }
+  } catch {
+    // no /etc/hosts: no alias to try
+  }
+  return null;
+}
+const alias = hostsAlias();
 /** Every way of writing the lab registry's address that reaches it (or an alias of it). */
-const SPELLINGS = [`localhost:${port}`, `localhost:0${port}`, `127.0.0.1:${port}`, `127.0.0.2:${port}`];
+const SPELLINGS = [
+  `localhost:${port}`,
+  `localhost:0${port}`,
+  `127.0.0.1:${port}`,
+  `127.0.0.2:${port}`,
+  ...(alias ? [`${alias}:${port}`] : []),
+];
 
 let lab: TestLab;
 let a: TestReader;

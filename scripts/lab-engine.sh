@@ -298,6 +298,8 @@ start_dockerd() {
   say "starting a private dockerd ${DOCKERD_BIN:+($DOCKERD_BIN) }(data in $STATE/docker, log in $LOGS/dockerd.log, bridge $BRIDGE $ENGINE_SUBNET)"
   rm -f "$PRIVATE_SOCK"
   setup_bridge
+  # What build steps on that bridge may reach: DNS and the Debian mirror, nothing of this machine.
+  "$ROOT/scripts/lab-build-network.sh" up "$BRIDGE" "$ENGINE_SUBNET"
   write_daemon_json
   local procs
   mapfile -t procs < <(setup_cgroup "$ENGINE_CGROUP" "$ENGINE_MEMORY" "$ENGINE_CPUS" "$ENGINE_PIDS")
@@ -531,6 +533,7 @@ cmd_down() {
   if [[ -f $RUN/started-engine ]]; then
     stop_pidfile dockerd "$RUN/dockerd.pid"
     # containerd started by dockerd exits with it; then the bridge, its NAT rules and the cgroups go.
+    "$ROOT/scripts/lab-build-network.sh" down "$BRIDGE" || true
     remove_bridge
     remove_cgroup "$ENGINE_CGROUP"
     remove_cgroup "$BUILD_CGROUP"

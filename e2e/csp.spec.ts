@@ -4,7 +4,7 @@
  * violation reported by Chromium.
  */
 import {expect, test, type Page} from '@playwright/test';
-import {block, pinnedBlock, runBlock, switchColorMode, waitForTerminal} from './lab';
+import {block, haveReader, pinnedBlock, runBlock, switchColorMode, waitForTerminal} from './lab';
 
 /** Record every CSP violation the page reports (event and console). */
 async function watchViolations(page: Page): Promise<string[]> {
@@ -21,8 +21,9 @@ async function watchViolations(page: Page): Promise<string[]> {
   return violations;
 }
 
-test('pages, theme, search, editor and terminal run under the Content-Security-Policy', async ({page}) => {
+test('pages, theme, search, editor and terminal run under the Content-Security-Policy', async ({page, baseURL}) => {
   const violations = await watchViolations(page);
+  await haveReader(page, baseURL!, 'csp');
   const response = await page.goto('/');
   expect(response?.headers()['content-security-policy']).toMatch(/frame-ancestors/);
   await expect(page.locator('h1')).toContainText('Docker Lab');

@@ -5,7 +5,7 @@
  * dock, and the search box that must not take the focus back.
  */
 import {expect, test, type Page} from '@playwright/test';
-import {block, pinnedBlock, terminalShortcut, waitForTerminal} from './lab';
+import {block, haveReader, pinnedBlock, terminalShortcut, waitForTerminal} from './lab';
 
 /** Whether the keyboard focus is in the terminal (xterm's hidden textarea). */
 function focusInTerminal(page: Page): Promise<boolean> {
@@ -71,7 +71,8 @@ test('the first Tab stop skips to the terminal, on a page without runnable block
   expect(described).toMatch(/Esc then Tab/);
 });
 
-test('Build keeps the focus on its button; Run on docker login moves it into the terminal', async ({page}) => {
+test('Build keeps the focus on its button; Run on docker login moves it into the terminal', async ({page, baseURL}) => {
+  await haveReader(page, baseURL!, 'kbd');
   await page.goto('/docs/writing-a-dockerfile');
   const dockerfile = await pinnedBlock(page, 'FROM busybox', {context: 'hello', lang: 'dockerfile'});
   const button = dockerfile.getByTestId('run-button');

@@ -96,6 +96,8 @@ export async function chooseNameInDock(page: Page, name: string): Promise<void> 
 
 /** The lab password, as the reader reads it in the dock (Show), then hidden again. */
 export async function labPasswordFromDock(page: Page): Promise<string> {
+  const toggle = page.getByTestId('dock-toggle');
+  if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
   const shown = page.getByTestId('reader-password');
   if (!(await shown.isVisible())) await page.getByTestId('reader-show').click();
   await expect(shown).toBeVisible();

@@ -4,7 +4,7 @@
  * password (show, copy, regenerate) for `docker login` to the lab registry.
  */
 import {useEffect, useRef, useState, useSyncExternalStore, type FormEvent, type ReactNode} from 'react';
-import {useLab, useLabSession} from '@site/src/client/react';
+import {useLab, useLabSession, useLabUi} from '@site/src/client/react';
 import {formatSize, ReaderClient, type ReaderState} from '@site/src/client/reader';
 import styles from './styles.module.css';
 
@@ -22,6 +22,7 @@ export default function ReaderPanel(): ReactNode {
   const readers = readerClient();
   const state = useSyncExternalStore(readers.subscribe, readers.get, () => SERVER_STATE);
   const {session, connection} = useLabSession();
+  const {dockOpen} = useLabUi();
   const [asked, setAsked] = useState(false);
   const [name, setName] = useState('');
   const [copied, setCopied] = useState(false);
@@ -73,7 +74,8 @@ export default function ReaderPanel(): ReactNode {
     }
   };
 
-  if (state.reader === undefined) return null;
+  // In the open dock only: collapsed, the dock is one bar (a Run waiting for a name opens it).
+  if (state.reader === undefined || !dockOpen) return null;
 
   if (state.reader === null) {
     return (

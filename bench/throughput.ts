@@ -63,7 +63,7 @@ export async function main(): Promise<Report> {
       await page.evaluate(() => { (window as unknown as {__bench: {endBlock: string | null; endAt: number}}).__bench.endBlock = null; });
       const t0 = performance.now();
       await page.evaluate(
-        ({dockerfile, line}) => {
+        ({dockerfile, line, image}) => {
           const B = (window as unknown as {__bench: Record<string, unknown> & {ws: WebSocket; resetLongTasks(): void; out: {bytes: number; frames: number}}}).__bench;
           B.needle = line;
           B.needleCount = 0;
@@ -73,9 +73,9 @@ export async function main(): Promise<Report> {
           B.ackedBytes = 0;
           B.resetLongTasks();
           B.ws.send(JSON.stringify({t: 'context', context: 'hello', dockerfile}));
-          B.ws.send(JSON.stringify({t: 'run', blockId: `bench-throughput-${dockerfile.length}`, command: 'docker build --no-cache -t lab/bench-throughput .', context: 'hello'}));
+          B.ws.send(JSON.stringify({t: 'run', blockId: `bench-throughput-${dockerfile.length}`, command: `docker build --no-cache -t ${image} .`, context: 'hello'}));
         },
-        {dockerfile: DOCKERFILE, line: LINE},
+        {dockerfile: DOCKERFILE, line: LINE, image: `${name}/bench-throughput`},
       );
       // Poll progress (bounded): done when command-end came and the page acked the last chunk.
       const limitMs = Number(process.env.BENCH_STREAM_LIMIT_MS ?? (BYTES > 10e6 ? 45_000 : 60_000));
@@ -108,6 +108,10 @@ export async function main(): Promise<Report> {
       const secs = finished ? (m.lastAck - m.sent) / 1000 : (performance.now() - t0) / 1000;
       const mbps = (m.lines * 64) / MB / secs;
       const dropped = LINES - m.lines;
+      if (finished && m.exit !== 0) {
+        const shown = await page.evaluate(() => (window as unknown as {__labTerminalText?: () => string}).__labTerminalText?.() ?? '');
+        report.info(`browser ${MBs}: the terminal ends with: ${JSON.stringify(shown.trimEnd().slice(-600))}`);
+      }
       report.info(`browser ${MBs}: exit ${finished ? m.exit : 'none yet'}, ${m.frames} output frames, ${(m.bytes / MB).toFixed(2)} MB of terminal output (payload plus BuildKit's "#N t.ttt " prefixes and CRLF), ${(m.acked / MB).toFixed(2)} MB acknowledged after xterm parsed it; ${r1(secs)} s from run to last ack (wall ${r1(wall / 1000)} s, first output ${r1(m.first - m.sent)} ms)`);
       report.add({
         name: `browser ${MBs}: payload into xterm, MB/s (payload bytes that arrived / time)`,

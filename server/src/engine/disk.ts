@@ -13,10 +13,10 @@ import type {Engine} from './index';
  */
 export async function engineFreeDiskBytes(engine: Engine): Promise<number | null> {
   if (!engine.address.startsWith('unix://')) return null;
-  const {DockerRootDir} = await engine.info();
-  if (!DockerRootDir) return null;
+  const root = await engine.rootDir();
+  if (!root) return null;
   try {
-    const fs = await statfs(DockerRootDir);
+    const fs = await statfs(root);
     return fs.bavail * fs.bsize;
   } catch {
     return null; // not visible from here (another mount namespace, a VM behind the socket)

@@ -99,11 +99,6 @@ export class Engine {
     return this.#call((d) => d.version() as Promise<never>);
   }
 
-  /** `GET /info`: the parts the lab uses (where the engine keeps its data). */
-  async info(): Promise<{DockerRootDir: string; ServerVersion: string}> {
-    return this.#call((d) => d.info() as Promise<never>);
-  }
-
   /** The engine's data root on its host (`docker info`'s DockerRootDir), asked once. */
   async rootDir(): Promise<string> {
     this.#rootDir ??= this.#call((d) => d.info() as Promise<{DockerRootDir?: string}>).then((i) => i.DockerRootDir ?? '');

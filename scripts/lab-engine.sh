@@ -5,6 +5,8 @@
 #   scripts/lab-engine.sh down     stop what `up` started (nothing else)
 #   scripts/lab-engine.sh status   say what is in use
 #   scripts/lab-engine.sh env      print the environment for the server and tests (sh syntax)
+#   scripts/lab-engine.sh up-engine   only a private engine (no registry, busybox only) under LAB_STATE_DIR:
+#                                  a second engine of a pool (LAB_ENGINES); `down` stops it
 #   scripts/lab-engine.sh stop-engine | stop-registry   (fault tests) stop one private part; `up` restarts it
 #
 # Engine: $DOCKER_HOST if it answers; else /var/run/docker.sock if it answers; else (Linux, root)
@@ -504,6 +506,25 @@ write_env() {
   } >"$ENV_FILE"
 }
 
+# A private engine and nothing else (an extra engine for LAB_ENGINES, e.g. the two-engine test):
+# never DOCKER_HOST or the system's engine, no registry (the lab's one is shared), busybox only.
+cmd_up_engine() {
+  mkdir -p "$STATE" "$RUN" "$LOGS"
+  command -v curl >/dev/null || { need_root_linux; apt_install curl ca-certificates; }
+  start_dockerd
+  ENGINE_HOST=unix://$PRIVATE_SOCK; ENGINE_KIND=private
+  make_busybox
+  install -m 600 /dev/null "$ENV_FILE"
+  {
+    echo "DOCKER_HOST=$ENGINE_HOST"
+    echo "LAB_ENGINE_KIND=$ENGINE_KIND"
+    echo "LAB_ENGINE_ONLY=1"
+    echo "LAB_ENGINE_BRIDGE=$BRIDGE"
+    echo "LAB_ENGINE_SUBNET=$ENGINE_SUBNET"
+  } >"$ENV_FILE"
+  say "engine only: $ENGINE_HOST (bridge $BRIDGE $ENGINE_SUBNET)"
+}
+
 cmd_up() {
   mkdir -p "$STATE" "$RUN" "$LOGS"
   # The probes below speak HTTP with curl.
@@ -557,6 +578,7 @@ cmd_status() {
   # shellcheck disable=SC1090
   . "$ENV_FILE"
   engine_answers "$DOCKER_HOST" && say "engine answers" || { say "engine does not answer"; return 1; }
+  [[ -z ${LAB_ENGINE_ONLY:-} ]] || return 0
   registry_answers "$LAB_REGISTRY" && say "registry answers" || { say "registry does not answer"; return 1; }
 }
 
@@ -567,10 +589,11 @@ cmd_env() {
 
 case "${1:-}" in
   up) cmd_up ;;
+  up-engine) cmd_up_engine ;;
   down) cmd_down ;;
   status) cmd_status ;;
   env) cmd_env ;;
   stop-engine) cmd_stop_engine ;;
   stop-registry) cmd_stop_registry ;;
-  *) echo "usage: $0 up|down|status|env|stop-engine|stop-registry" >&2; exit 2 ;;
+  *) echo "usage: $0 up|up-engine|down|status|env|stop-engine|stop-registry" >&2; exit 2 ;;
 esac

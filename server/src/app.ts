@@ -3,7 +3,8 @@ import type {LabConfig} from './config';
 import {removeOwnedImages} from './images/ownership';
 import {readerRoutes} from './readers/http';
 import {ReaderServices} from './readers/services';
-import {Engine} from './engine';
+import type {Engine} from './engine';
+import {EnginePool} from './engine/pool';
 import {createLabServer} from './http/server';
 import {LessonContexts} from './lessons/context';
 import type {Logger} from './log';
@@ -14,7 +15,9 @@ const ENGINE_CHECK_MS = 5_000;
 
 export interface RunningLab {
   port: number;
+  /** The first engine of the pool (the only one in the zero-setting case). */
   engine: Engine;
+  engines: EnginePool;
   manager: SessionManager;
   readers: ReaderServices;
   close(): Promise<void>;
@@ -25,20 +28,24 @@ export async function startLab(config: LabConfig, log: Logger): Promise<RunningL
   // The engine's version is logged at the first call (start-up cleanup or the first health check)
   // and again whenever the engine comes back as another version: warned when its BuildKit is
   // unpatched, refused (every command then says why) when its API is too old.
-  const engine = new Engine(config.dockerHost, (v, assessment) => {
-    const fields = {event: 'engine-version', version: v.Version, apiVersion: v.ApiVersion, engine: engine.address};
+  // Each engine of the pool (LAB_ENGINES, or DOCKER_HOST alone) logs its version the same way.
+  const engines = EnginePool.fromSpecs(config.engines, (member, v, assessment) => {
+    const fields = {event: 'engine-version', version: v.Version, apiVersion: v.ApiVersion, engine: member.address, ...(config.engines.length > 1 ? {name: member.name} : {})};
     if (assessment.verdict === 'ok') log.info(fields, assessment.message);
     else if (assessment.verdict === 'warn') log.warn(fields, assessment.message);
     else log.error(fields, assessment.message);
   });
+  const engine = engines.first;
   const lessons = new LessonContexts(config.lessonsDir);
   // Readers (names, lab passwords, the registry's token service): server/src/readers.
-  const readers = await ReaderServices.start(config, engine, log);
-  const manager = new SessionManager({engine, config, lessons, log, readers});
+  const readers = await ReaderServices.start(config, engines, log);
+  const manager = new SessionManager({engine, config, lessons, log, readers, pool: engines});
   if (config.cleanOnStart) {
     // No session exists yet: whatever sessions of an earlier run left behind goes (readers' images stay).
-    const removed = await removeOwnedImages(engine, null, (owner) => readers.store.byId(owner) !== undefined).catch(() => 0);
-    if (removed) log.info({event: 'startup-cleanup', removed}, 'removed images of sessions that no longer exist');
+    for (const m of engines.members) {
+      const removed = await removeOwnedImages(m.engine, null, (owner) => readers.store.byId(owner) !== undefined).catch(() => 0);
+      if (removed) log.info({event: 'startup-cleanup', removed, engine: m.name}, 'removed images of sessions that no longer exist');
+    }
   }
   manager.watchEngine(ENGINE_CHECK_MS);
   manager.watchIdle();
@@ -55,6 +62,7 @@ export async function startLab(config: LabConfig, log: Logger): Promise<RunningL
   return {
     port,
     engine,
+    engines,
     manager,
     readers,
     close: async () => {

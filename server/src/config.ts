@@ -1,4 +1,5 @@
 import path from 'node:path';
+import {parseEngineList, type EngineSpec} from './engine/pool-config';
 import {loadReadersConfig, type ReadersConfig} from './readers/config';
 
 /** Every setting of the companion server, with its default. See docs/operators. */
@@ -16,6 +17,8 @@ export interface LabConfig {
   lessonsDir: string;
   /** Engine address (DOCKER_HOST syntax); default: dockerode's own default. */
   dockerHost?: string;
+  /** The engines readers are placed on (LAB_ENGINES; without it one: dockerHost). */
+  engines: EngineSpec[];
   /** The embedded lab registry as the engine reaches it, e.g. `localhost:5000`. */
   labRegistry: string;
   /** Builder for `docker build`: BuildKit (like today's CLI) or the classic one. */
@@ -106,6 +109,14 @@ export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
+function engineList(env: NodeJS.ProcessEnv): EngineSpec[] {
+  try {
+    return parseEngineList(env.LAB_ENGINES, env.DOCKER_HOST || undefined);
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.cwd()): LabConfig {
   const host = env.LAB_HOST || '127.0.0.1';
   const accessToken = env.LAB_ACCESS_TOKEN || undefined;
@@ -130,6 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     siteDir: path.resolve(root, env.LAB_SITE_DIR || 'build'),
     lessonsDir: path.resolve(root, env.LAB_LESSONS_DIR || 'lessons'),
     dockerHost: env.DOCKER_HOST || undefined,
+    engines: engineList(env),
     labRegistry: env.LAB_REGISTRY || 'localhost:5000',
     builder,
     cleanOnStart: (env.LAB_CLEAN_ON_START ?? 'true') !== 'false',

@@ -51,11 +51,17 @@ export class EngineConnection {
   #negotiating: Promise<Docker> | null = null;
   readonly #onVersion: ((v: EngineVersion, assessment: EngineAssessment) => void) | undefined;
   #reported = '';
+  readonly #env: NodeJS.ProcessEnv | undefined;
 
-  /** `onVersion` hears each negotiation's outcome (at start, and again after the engine came back). */
-  constructor(dockerHost?: string, onVersion?: (v: EngineVersion, assessment: EngineAssessment) => void) {
+  /**
+   * `onVersion` hears each negotiation's outcome (at start, and again after the engine came back).
+   * `env` stands for the process environment's DOCKER_TLS_VERIFY / DOCKER_CERT_PATH (an engine of a pool
+   * with its own certificates).
+   */
+  constructor(dockerHost?: string, onVersion?: (v: EngineVersion, assessment: EngineAssessment) => void, env?: NodeJS.ProcessEnv) {
     this.address = dockerHost ?? DEFAULT_DOCKER_HOST;
     this.#onVersion = onVersion;
+    this.#env = env;
   }
 
   /** A dockerode client pinned to the engine's API version (negotiated once, again after `reset`). */
@@ -73,7 +79,7 @@ export class EngineConnection {
   }
 
   async #negotiate(): Promise<Docker> {
-    const probe = new Docker(dockerOptionsFor(this.address));
+    const probe = new Docker(dockerOptionsFor(this.address, this.#env));
     // GET /version answers on every API version (unversioned path).
     const v = (await probe.version()) as EngineVersion;
     const assessment = assessEngine(v);
@@ -82,7 +88,7 @@ export class EngineConnection {
     if (key !== this.#reported) this.#onVersion?.(v, assessment);
     this.#reported = key;
     if (assessment.verdict === 'refuse') throw new EngineError(assessment.message, 0);
-    this.#docker = new Docker({...dockerOptionsFor(this.address), version: `v${v.ApiVersion}`});
+    this.#docker = new Docker({...dockerOptionsFor(this.address, this.#env), version: `v${v.ApiVersion}`});
     return this.#docker;
   }
 }

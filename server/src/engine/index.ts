@@ -60,9 +60,12 @@ export interface ImageDetails {
 export class Engine {
   readonly #connection: EngineConnection;
 
-  /** `onVersion` hears the engine's version and the lab's verdict on it, at the first call and after a reconnect. */
-  constructor(dockerHost?: string, onVersion?: (v: EngineVersion, assessment: EngineAssessment) => void) {
-    this.#connection = new EngineConnection(dockerHost, onVersion);
+  /**
+   * `onVersion` hears the engine's version and the lab's verdict on it, at the first call and after a reconnect;
+   * `env` replaces the process environment for TLS settings (DOCKER_TLS_VERIFY, DOCKER_CERT_PATH).
+   */
+  constructor(dockerHost?: string, onVersion?: (v: EngineVersion, assessment: EngineAssessment) => void, env?: NodeJS.ProcessEnv) {
+    this.#connection = new EngineConnection(dockerHost, onVersion, env);
   }
 
   get address(): string {

@@ -1,6 +1,7 @@
 import {timingSafeEqual} from 'node:crypto';
 import type {IncomingMessage, ServerResponse} from 'node:http';
 import {ADMIN_PATH, READER_PATH, type ReaderView} from '../../../src/protocol/readers';
+import {engineAdminRoute} from '../engine/pool-admin';
 import {isLoopbackHost, isOriginAllowed} from '../http/origin';
 import type {Logger} from '../log';
 import {ReaderNameError, type Reader} from './store';
@@ -63,6 +64,8 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
  *   GET    /companion/admin/readers                 (Authorization: Bearer LAB_ADMIN_TOKEN)
  *   POST   /companion/admin/readers/NAME/password   a new lab password for NAME
  *   DELETE /companion/admin/readers/NAME            remove NAME, their images and repositories
+ *   GET    /companion/admin/engines                 placement and load per engine (src/protocol/engines.ts)
+ *   POST   /companion/admin/engines/NAME/drain      no new readers on NAME (…/undrain: again)
  */
 export function readerRoutes(services: ReaderServices, allowedOrigins: string[], log: Logger, loopbackOnly = true) {
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
@@ -137,6 +140,13 @@ export function readerRoutes(services: ReaderServices, allowedOrigins: string[],
     if (!(a.length === b.length && timingSafeEqual(a, b))) {
       log.warn({event: 'admin-refused'}, 'admin API: wrong or missing token');
       throw new HttpError(401, 'Authorization: Bearer <LAB_ADMIN_TOKEN> required');
+    }
+    // The engine pool: placement and load per engine, drain (server/src/engine/pool-admin.ts).
+    const engines = engineAdminRoute(services.engines, req.method ?? 'GET', p, (id) => services.store.byId(id)?.name);
+    if (engines) {
+      if (engines.status === 200 && req.method === 'POST') log.info({event: 'admin-engine', path: p}, 'admin changed an engine');
+      send(res, engines.status, engines.body);
+      return;
     }
     if (p === `${ADMIN_PATH}/readers` && req.method === 'GET') {
       const readers = await Promise.all(

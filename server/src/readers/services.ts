@@ -3,7 +3,8 @@ import {rm} from 'node:fs/promises';
 import path from 'node:path';
 import {OWNER_LABEL} from '../images/ownership';
 import type {LabConfig} from '../config';
-import type {Engine} from '../engine';
+import {Engine} from '../engine';
+import {EnginePool} from '../engine/pool';
 import type {Logger} from '../log';
 import {LabRegistryClient} from '../registry-auth/registry-client';
 import type {Principal} from '../registry-auth/scopes';
@@ -33,11 +34,12 @@ export class ReaderServices {
     readonly signer: TokenSigner | null,
     readonly registry: LabRegistryClient | null,
     readonly token: TokenListener | null,
-    private readonly engine: Engine,
+    /** The lab's engines: a reader's images live on the one they are placed on. */
+    readonly engines: EnginePool,
     private readonly log: Logger,
   ) {}
 
-  static async start(config: LabConfig, engine: Engine, log: Logger): Promise<ReaderServices> {
+  static async start(config: LabConfig, engine: Engine | EnginePool, log: Logger): Promise<ReaderServices> {
     const rc = config.readers;
     const reserved = new Set(RESERVED_NAMES);
     if (rc.demo) reserved.add(rc.demo.user);
@@ -59,7 +61,8 @@ export class ReaderServices {
       };
       token = await listenTokenService(createTokenHandler(signer, authenticate, log), rc.token.host, rc.token.port, log);
     }
-    const services = new ReaderServices(config, store, cookies, signer, registry, token, engine, log);
+    const engines = engine instanceof Engine ? EnginePool.single(engine) : engine;
+    const services = new ReaderServices(config, store, cookies, signer, registry, token, engines, log);
     return services;
   }
 
@@ -105,7 +108,9 @@ export class ReaderServices {
 
   /** Count the reader's images (each image once; layers shared with base images count in full). */
   async recount(reader: Reader): Promise<number> {
-    const images = await this.engine.listImages({labels: [`${OWNER_LABEL}=${reader.id}`]}).catch(() => null);
+    // On the reader's engine (images left on an engine they were moved off do not count).
+    const home = await this.engines.homeOf(reader.id);
+    const images = home ? await home.engine.listImages({labels: [`${OWNER_LABEL}=${reader.id}`]}).catch(() => null) : [];
     if (!images) return reader.diskBytes;
     const seen = new Map<string, number>();
     for (const i of images) seen.set(i.Id, i.Size ?? 0);
@@ -136,14 +141,19 @@ export class ReaderServices {
   /** Remove a reader: images, repositories in the lab registry, record. The name becomes free. */
   async remove(reader: Reader, reason: string): Promise<{images: number; repositories: number}> {
     let images = 0;
-    for (const image of await this.engine.listImages({labels: [`${OWNER_LABEL}=${reader.id}`]}).catch(() => [])) {
-      try {
-        await this.engine.removeImage(image.Id, true);
-        images++;
-      } catch {
-        /* already gone */
+    // On every engine that answers: a reader moved off an engine may have left images there.
+    for (const {engine, up} of this.engines.members) {
+      if (!up) continue;
+      for (const image of await engine.listImages({labels: [`${OWNER_LABEL}=${reader.id}`]}).catch(() => [])) {
+        try {
+          await engine.removeImage(image.Id, true);
+          images++;
+        } catch {
+          /* already gone */
+        }
       }
     }
+    this.engines.forget(reader.id);
     let repositories = 0;
     if (this.registry) {
       const mine = (await this.registry.catalog().catch(() => [] as string[])).filter((r) => r.startsWith(`${reader.name}/`));

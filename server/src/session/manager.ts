@@ -1,5 +1,6 @@
 import type {LabConfig} from '../config';
 import type {Engine} from '../engine';
+import {EnginePool} from '../engine/pool';
 import type {LessonContexts} from '../lessons/context';
 import type {Logger} from '../log';
 import type {ReaderLink} from '../readers/link';
@@ -21,6 +22,8 @@ export interface ManagerDeps {
   log: Logger;
   /** Readers (server/src/readers); sessions of a reader share their images and logins. */
   readers?: ReaderServices;
+  /** The engines (LAB_ENGINES); without it, a pool of `engine` alone. */
+  pool?: EnginePool;
 }
 
 /**
@@ -33,8 +36,10 @@ export class SessionManager {
   readonly #expiry = new Map<Session, NodeJS.Timeout>();
   #engineUp = true;
   #health: NodeJS.Timeout | null = null;
+  readonly pool: EnginePool;
 
   constructor(private readonly deps: ManagerDeps) {
+    this.pool = deps.pool ?? EnginePool.single(deps.engine);
     // A reader's disk use or password changed: their pages hear of it; a removed reader's sessions end.
     deps.readers?.onChange((reader) => {
       const gone = !deps.readers!.store.byId(reader.id);
@@ -83,11 +88,12 @@ export class SessionManager {
       );
     }
     const session = new Session(
-      {...this.deps, engineUp: () => this.#engineUp, ownerActive: (id) => this.#ownerActive(id)},
+      {...this.deps, pool: this.pool, engineUp: () => this.#engineUp, ownerActive: (id) => this.#ownerActive(id)},
       clientKey,
       reader,
     );
     reader?.attach();
+    this.pool.sessionOpened(session.state.ownerId);
     this.#sessions.set(session.id, session);
     // A page that stays behind its output (or never acknowledges it) ends its own session.
     session.output.onBehind((reason) => {
@@ -130,6 +136,7 @@ export class SessionManager {
     if (!this.#sessions.delete(session.id)) return;
     await session.close(reason);
     session.reader?.detach();
+    this.pool.sessionClosed(session.state.ownerId);
     session.log.info({event: 'session-end', reason, sessions: this.#sessions.size}, 'session ended');
   }
 
@@ -157,10 +164,14 @@ export class SessionManager {
 
   #idle: NodeJS.Timeout | null = null;
 
-  /** Ask the engine every `ms` whether it answers; tell sessions when that changes. */
+  /** Ask the engines every `ms` whether they answer; tell sessions when the lab's state changes. */
   watchEngine(ms: number): void {
     const check = async () => {
-      const up = await this.deps.engine.ping();
+      for (const m of await this.pool.check()) {
+        if (this.pool.members.length === 1) break; // one engine: the lab's own state below says it
+        this.deps.log.warn({event: m.up ? 'engine-up' : 'engine-down', engine: m.name}, m.up ? `engine ${m.name} answers again` : `engine ${m.name} does not answer: its readers move at their next command`);
+      }
+      const up = this.pool.anyUp;
       if (up === this.#engineUp) return;
       this.#engineUp = up;
       this.deps.log.warn({event: up ? 'engine-up' : 'engine-down'}, up ? 'engine answers again' : 'engine does not answer');

@@ -7,6 +7,8 @@ import {EXIT_INTERRUPTED} from '../commands/types';
 import {removeOwnedImages} from '../images/ownership';
 import type {LabConfig} from '../config';
 import type {Engine, RegistryAuth} from '../engine';
+import type {EnginePool} from '../engine/pool';
+import {movedNotice} from '../engine/moved-notice';
 import type {LessonContexts} from '../lessons/context';
 import type {Logger} from '../log';
 import type {ReaderLink} from '../readers/link';
@@ -32,6 +34,8 @@ export interface SessionDeps {
   engineUp: () => boolean;
   /** Whether the session with this public id is alive with a page attached. */
   ownerActive: (ownerId: string) => boolean;
+  /** The engines: each command runs on the owner's one (`engine` without a pool). */
+  pool?: EnginePool;
 }
 
 interface Running {
@@ -292,8 +296,10 @@ export class Session {
       this.output.write(errorLine(this.reader.refuseBuild()!));
       exitCode = 1;
     } else {
-      const env = this.#commandEnv(abort.signal);
+      const placed = await this.#placed();
+      const env = {...this.#commandEnv(abort.signal), engine: placed.engine};
       try {
+        placed.started();
         exitCode = await runCommand(parsed.command, env);
         if (abort.signal.aborted && exitCode === 0) exitCode = EXIT_INTERRUPTED;
       } catch (err) {
@@ -301,6 +307,8 @@ export class Session {
         this.log.error({err, command: parsed.command.kind}, 'command failed unexpectedly');
         this.output.write(errorLine('internal error in the lab server (logged); the session is still usable'));
         exitCode = 1;
+      } finally {
+        placed.ended();
       }
       this.log.info(
         {event: 'command', command: parsed.command.kind, exitCode, ms: Date.now() - started},
@@ -365,6 +373,19 @@ export class Session {
       ownerActive: this.deps.ownerActive,
       ...(this.reader ? {readerName: this.reader.name} : {}),
     };
+  }
+
+  /** The owner's engine for this command; a reader moved off an engine that stopped answering is told so. */
+  async #placed(): Promise<{engine: Engine; started(): void; ended(): void}> {
+    const pool = this.deps.pool;
+    if (!pool) return {engine: this.deps.engine, started: () => {}, ended: () => {}};
+    const {member, moved} = await pool.place(this.state.ownerId);
+    if (moved) {
+      this.log.warn({event: 'engine-moved', from: moved.from, to: moved.to}, 'owner moved to another engine');
+      this.output.write(movedNotice(moved, this.deps.config.labRegistry, this.reader?.name));
+      if (this.reader) await this.reader.recount().catch(() => {});
+    }
+    return {engine: member.engine, started: () => void member.running++, ended: () => void member.running--};
   }
 
   #readLine(prompt: string, echo: boolean, signal: AbortSignal): Promise<string | null> {
@@ -445,7 +466,9 @@ export class Session {
     if (this.reader) return;
     this.state.logins.clear();
     try {
-      const removed = await removeOwnedImages(this.deps.engine, this.state.ownerId);
+      const engine = this.deps.pool ? this.deps.pool.placed(this.state.ownerId)?.engine : this.deps.engine;
+      this.deps.pool?.forget(this.state.ownerId);
+      const removed = engine ? await removeOwnedImages(engine, this.state.ownerId) : 0;
       if (removed) this.log.info({event: 'session-images-removed', removed}, 'removed the session\'s images');
     } catch (err) {
       this.log.warn({err: (err as Error).message}, 'could not remove the session\'s images');

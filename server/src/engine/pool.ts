@@ -61,13 +61,13 @@ export class EnginePool {
     specs: readonly EngineSpec[],
     onVersion?: (member: PoolMember, v: EngineVersion, assessment: EngineAssessment) => void,
   ): EnginePool {
-    let pool: EnginePool | undefined;
+    const made: {pool?: EnginePool} = {};
     const engines = specs.map((spec, i) => ({
       name: spec.name,
       engine: new Engine(
         spec.address,
         (v, a) => {
-          const member = pool?.members[i];
+          const member = made.pool?.members[i];
           if (!member) return;
           member.version = v.Version;
           onVersion?.(member, v, a);
@@ -75,8 +75,8 @@ export class EnginePool {
         spec.certDir ? {...process.env, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: spec.certDir} : undefined,
       ),
     }));
-    pool = new EnginePool(engines);
-    return pool;
+    made.pool = new EnginePool(engines);
+    return made.pool;
   }
 
   /** A pool of one engine (what tests and callers that know of one engine pass). */

@@ -13,7 +13,7 @@ export function movedNotice(moved: Moved, labRegistry: string, readerName?: stri
     '\r\n' +
     yellow(`Images you built there are not here (build them again; the first build is slower, its cache was there too).`) +
     '\r\n' +
-    yellow(`Images you pushed to the lab registry are safe: they can be pulled back from ${where} (e.g. FROM ${readerName ? `${labRegistry}/${readerName}/IMAGE:TAG` : `${labRegistry}/IMAGE:TAG`} in a Dockerfile).`) +
+    yellow(`Images you pushed to the lab registry are safe: they are kept there (${where}) and can be pulled back from it.`) +
     '\r\n'
   );
 }

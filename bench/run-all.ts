@@ -13,6 +13,7 @@ const ALL: Array<[string, () => Promise<{main: () => Promise<Report>}>]> = [
   ['throughput', () => import('./throughput')],
   ['concurrency', () => import('./concurrency')],
   ['cohort', () => import('./cohort')],
+  ['pool', () => import('./pool')],
   ['page-weight', () => import('./page-weight')],
   ['worst-frame', () => import('./worst-frame')],
   ['flood-memory', () => import('./flood-memory')],

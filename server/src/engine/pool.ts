@@ -1,5 +1,5 @@
 import {OWNER_LABEL} from '../images/ownership';
-import {answers} from './health';
+import {answers, PING_TIMEOUT_MS, within} from './health';
 import {Engine} from './index';
 import {leastLoaded} from './placement';
 import type {EngineSpec} from './pool-config';
@@ -139,7 +139,8 @@ export class EnginePool {
     const found = await Promise.all(
       this.members.map(async (m) => {
         if (!m.up) return false;
-        const images = await m.engine.listImages({labels: [`${OWNER_LABEL}=${ownerId}`]}).catch(() => []);
+        // An engine that hangs (not yet noticed by the health check) does not hold up the reader's command.
+        const images = await within(m.engine.listImages({labels: [`${OWNER_LABEL}=${ownerId}`]}), 2 * PING_TIMEOUT_MS, []);
         return images.length > 0;
       }),
     );

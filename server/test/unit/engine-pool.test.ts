@@ -160,6 +160,6 @@ describe('admin view and drain', () => {
   it('tells a moved reader what is gone and where their pushed images are', () => {
     const text = movedNotice({from: 'e1', to: 'e2'}, 'localhost:5000', 'alice').replace(/\x1b\[[0-9;]*m/g, '');
     expect(text).toMatch(/engine "e1" stopped answering.*engine "e2"/);
-    expect(text).toMatch(/pulled back from localhost:5000\/alice\//);
+    expect(text).toMatch(/kept there \(localhost:5000\/alice\/…\) and can be pulled back from it/);
   });
 });

@@ -15,6 +15,8 @@ cleanup() {
 trap cleanup EXIT
 scripts/lab-engine.sh up
 eval "$(scripts/lab-engine.sh env)"
+# The two-engine test (server/test/integration/engine-pool.test.ts) starts a second private engine
+# itself (`lab-engine.sh up-engine` under $LAB_STATE_DIR/engine2, busybox only) and stops it after.
 
 step() { printf '\n=== %s\n' "$*"; }
 step "lint (ESLint: typescript-eslint, React hooks rules)"

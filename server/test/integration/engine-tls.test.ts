@@ -12,6 +12,8 @@ import path from 'node:path';
 import tls from 'node:tls';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {dockerOptionsFor, EngineConnection} from '../../src/engine/connection';
+import {EnginePool} from '../../src/engine/pool';
+import {parseEngineList} from '../../src/engine/pool-config';
 import {labEnv} from './lab-env';
 
 const env = labEnv();
@@ -99,6 +101,24 @@ describe.skipIf(!socketPath)('an engine over TLS (DOCKER_TLS_VERIFY, DOCKER_CERT
       else process.env.DOCKER_TLS_VERIFY = saved.v;
       if (saved.p === undefined) delete process.env.DOCKER_CERT_PATH;
       else process.env.DOCKER_CERT_PATH = saved.p;
+    }
+  });
+
+  it('an engine of LAB_ENGINES with ?certs= speaks TLS with its own folder, whatever DOCKER_TLS_VERIFY says', async () => {
+    const saved = process.env.DOCKER_TLS_VERIFY;
+    delete process.env.DOCKER_TLS_VERIFY;
+    try {
+      const specs = parseEngineList(`one=${env.DOCKER_HOST},tls=tcp://127.0.0.1:${port}?certs=${clientDir}`, undefined);
+      const pool = EnginePool.fromSpecs(specs);
+      expect(await pool.check()).toEqual([]); // both answer
+      const images = await pool.byName('tls')!.engine.listImages();
+      expect(images.some((i) => (i.RepoTags ?? []).includes('busybox:latest'))).toBe(true);
+      // The same address without the folder is refused by the TLS listener.
+      const bare = EnginePool.fromSpecs(parseEngineList(`tls=tcp://127.0.0.1:${port}`, undefined));
+      expect((await bare.check()).map((m) => m.name)).toEqual(['tls']);
+      expect(bare.members[0]!.up).toBe(false);
+    } finally {
+      if (saved !== undefined) process.env.DOCKER_TLS_VERIFY = saved;
     }
   });
 

@@ -2,7 +2,7 @@ import {randomBytes} from 'node:crypto';
 import type {CommandEndMessage, CommandStartMessage, ErrorCode, SessionInfo} from '../../../src/protocol';
 import {parseCommandLine, type ParseResult} from '../cli/parse';
 import {runCommand} from '../commands';
-import type {CommandEnv, SessionState, Terminal} from '../commands/types';
+import type {CommandEnv, RawInput, SessionState, Terminal} from '../commands/types';
 import {EXIT_INTERRUPTED} from '../commands/types';
 import {removeOwnedImages} from '../images/ownership';
 import type {LabConfig} from '../config';
@@ -141,7 +141,11 @@ export class Session {
     this.cols = cols;
     this.rows = rows;
     this.output.write(this.#editor.resize(cols));
+    this.#rawInput?.resize(cols, rows);
   }
+
+  /** While a command holds the keyboard (docker run -it): where keystrokes go. */
+  #rawInput: RawInput | null = null;
 
   /**
    * The page's Dockerfile for lesson `context` (a block mounted or was edited).
@@ -179,6 +183,10 @@ export class Session {
     this.lastActivity = Date.now();
     this.reader?.touch();
     this.#idleWarned = false;
+    if (this.#rawInput) {
+      this.#rawInput.data(data); // an attached container's TTY takes the keys as they are
+      return;
+    }
     const {output, events} = this.#editor.feed(data);
     this.output.write(output);
     for (const ev of events) this.#onEditorEvent(ev);
@@ -310,6 +318,7 @@ export class Session {
     // Every byte of the command's output is sent before its end frame (some may wait for acks).
     await this.output.sent();
     if (this.reader && parsed.ok && ['build', 'tag', 'rmi'].includes(parsed.command.kind)) await this.reader.recount().catch(() => {});
+    this.#rawInput = null; // a command that held the keyboard has ended: it is the line editor's again
     this.#running = null;
     finish();
     if (this.#closed) return;
@@ -333,6 +342,7 @@ export class Session {
     let written = 0;
     let cut = false;
     const cols = () => this.cols;
+    const rows = () => this.rows;
     const terminal: Terminal = {
       write: (text) => {
         if (cut || !text) return;
@@ -352,6 +362,15 @@ export class Session {
       clear: () => this.output.write(this.#editor.clearScreen()),
       get cols() {
         return cols();
+      },
+      get rows() {
+        return rows();
+      },
+      takeInput: (sink) => {
+        this.#rawInput = sink;
+        return () => {
+          if (this.#rawInput === sink) this.#rawInput = null;
+        };
       },
     };
     return {

@@ -184,7 +184,7 @@ describe('docker ps', () => {
     } as unknown as Docker.ContainerInfo;
     const out = psTable([{id: info.Id, name: 'web', info}], {now: 1_006_000});
     expect(out.split('\n')[0]).toBe('CONTAINER ID   IMAGE      COMMAND                  CREATED         STATUS         PORTS     NAMES');
-    expect(out.split('\n')[1]).toBe('ffffffffffff   me/hello   "sh -c \'echo a very…"   6 seconds ago   Up 5 seconds             web');
+    expect(out.split('\n')[1]).toBe('ffffffffffff   me/hello   "sh -c \'echo a very …"   6 seconds ago   Up 5 seconds             web');
     expect(psTable([{id: info.Id, name: 'web', info}], {quiet: true})).toBe('ffffffffffff\n');
   });
 });

@@ -1,5 +1,6 @@
 import type {AddressInfo} from 'node:net';
 import type {LabConfig} from './config';
+import {removeRunContainers} from './containers/owned';
 import {removeOwnedImages} from './images/ownership';
 import {readerRoutes} from './readers/http';
 import {ReaderServices} from './readers/services';
@@ -39,6 +40,9 @@ export async function startLab(config: LabConfig, log: Logger): Promise<RunningL
     // No session exists yet: whatever sessions of an earlier run left behind goes (readers' images stay).
     const removed = await removeOwnedImages(engine, null, (owner) => readers.store.byId(owner) !== undefined).catch(() => 0);
     if (removed) log.info({event: 'startup-cleanup', removed}, 'removed images of sessions that no longer exist');
+    // A container outlives no command: any left by an earlier run of the server goes.
+    const containers = await removeRunContainers(engine).catch(() => 0);
+    if (containers) log.info({event: 'startup-cleanup', containers}, 'removed containers of an earlier run');
   }
   manager.watchEngine(ENGINE_CHECK_MS);
   manager.watchIdle();

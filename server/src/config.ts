@@ -196,7 +196,7 @@ function loadRunSettings(env: NodeJS.ProcessEnv): RunSettings {
     network,
     memoryBytes: int(env, 'LAB_RUN_MEMORY_BYTES', 512 * MB, 6 * MB),
     cpus,
-    pids: int(env, 'LAB_RUN_PIDS', 128, 8),
+    pids: int(env, 'LAB_RUN_PIDS', 256, 8),
     readOnly: (env.LAB_RUN_READ_ONLY ?? 'true') !== 'false',
     tmpfsBytes: int(env, 'LAB_RUN_TMPFS_BYTES', 64 * MB, MB),
     timeoutMs,

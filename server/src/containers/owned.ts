@@ -50,3 +50,13 @@ export async function findOwned(engine: Engine, ownerId: string, ref: string): P
 export function noSuchContainer(ref: string): string {
   return `Error response from daemon: No such container: ${ref}`;
 }
+
+/** Remove every lab container (of any owner): at server start, when no command can hold one. */
+export async function removeRunContainers(engine: Engine): Promise<number> {
+  const infos = await engine.listContainers({all: true, labels: [`${KIND_LABEL}=${KIND_RUN}`, OWNER_LABEL]});
+  let removed = 0;
+  for (const info of infos) {
+    await engine.removeContainer(info.Id).then(() => removed++, () => undefined);
+  }
+  return removed;
+}

@@ -100,7 +100,7 @@ describe('the sandbox', () => {
     stdin: true,
   };
 
-  it('defaults: no network, 512 MiB without swap, 1 CPU, 128 PIDs, no new privileges, read-only root, --rm', () => {
+  it('defaults: no network, 512 MiB without swap, 1 CPU, 256 PIDs, no new privileges, read-only root, --rm', () => {
     const spec = containerSpec(req, config.run);
     const hc = spec.HostConfig!;
     expect(hc.NetworkMode).toBe('none');
@@ -108,7 +108,7 @@ describe('the sandbox', () => {
     expect(hc.Memory).toBe(512 * 1024 * 1024);
     expect(hc.MemorySwap).toBe(hc.Memory);
     expect(hc.NanoCpus).toBe(1e9);
-    expect(hc.PidsLimit).toBe(128);
+    expect(hc.PidsLimit).toBe(256);
     expect(hc.SecurityOpt).toEqual(['no-new-privileges']);
     expect(JSON.stringify(spec)).not.toMatch(/unconfined/);
     expect(hc.CapDrop).toEqual(DROPPED_CAPABILITIES);

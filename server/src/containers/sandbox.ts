@@ -12,7 +12,7 @@
  * - capabilities a lesson container does not need are dropped (CAP_DROP);
  * - a read-only root filesystem with small tmpfs folders (nothing fills the
  *   engine's disk), unless the operator turns it off;
- * - AutoRemove (`--rm` always), an init process (signals and zombies),
+ * - AutoRemove (`--rm` always),
  * - labels naming the reader, which `docker ps/stop/logs` filter on.
  */
 import type Docker from 'dockerode';
@@ -78,7 +78,8 @@ export function containerSpec(req: ContainerRequest, run: RunSettings): Docker.C
     CapDrop: DROPPED_CAPABILITIES,
     Privileged: false,
     ReadonlyRootfs: run.readOnly,
-    Init: true,
+    // No init process: the image's command is PID 1, as with the CLI's default (and a command
+    // that does not exist is the engine's error, exit status 127, as the CLI reports it).
     // Logs stay small: `docker logs` of a lab container needs the recent lines only.
     LogConfig: {Type: 'json-file', Config: {'max-size': '1m', 'max-file': '1'}},
     Ulimits: [{Name: 'nofile', Soft: 1024, Hard: 1024}],

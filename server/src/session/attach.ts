@@ -74,26 +74,23 @@ export async function attachContainer(req: AttachRequest): Promise<number> {
     stream.once('error', () => resolve());
   });
 
-  try {
-    await engine.startContainer(id);
-  } catch (e) {
-    waitAbort.abort();
-    (stream as unknown as {destroy?: () => void}).destroy?.();
-    if (e instanceof EngineError && !e.unreachable) return req.onStartError(e.message);
-    throw e;
-  }
-
-  // The keyboard: the TTY's (bytes as they are) or a cooked line over the pipe.
+  // The keyboard: the TTY's (bytes as they are) or a cooked line over the pipe. Taken before the
+  // start, so keys typed while the container starts go to it (held until it runs), not to the prompt.
   let release: (() => void) | undefined;
+  let held: string[] | null = [];
+  let heldEof = false;
   let interruptTimer: NodeJS.Timeout | undefined;
+  let interrupted = false;
   const interrupt = () => {
+    interrupted = true;
     void engine.killContainer(id, 'SIGINT').catch(() => undefined);
     interruptTimer ??= setTimeout(() => void engine.stopContainer(id, 1).catch(() => undefined), INTERRUPT_GRACE_MS);
   };
   if (req.interactive && term.takeInput) {
     const writable = stream as NodeJS.ReadWriteStream & {writable?: boolean};
     const send = (text: string) => {
-      if (writable.writable !== false) writable.write(Buffer.from(text, 'utf8'));
+      if (held) held.push(text);
+      else if (writable.writable !== false) writable.write(Buffer.from(text, 'utf8'));
     };
     if (req.tty) {
       release = term.takeInput({
@@ -107,13 +104,28 @@ export async function attachContainer(req: AttachRequest): Promise<number> {
           const r = line.feed(text);
           if (r.echo) term.write(r.echo);
           if (r.send) send(r.send);
-          if (r.eof) writable.end();
+          if (r.eof && held) heldEof = true;
+          else if (r.eof) writable.end();
           if (r.interrupt) interrupt();
         },
         resize: () => undefined,
       });
     }
   }
+
+  try {
+    await engine.startContainer(id);
+  } catch (e) {
+    release?.();
+    waitAbort.abort();
+    (stream as unknown as {destroy?: () => void}).destroy?.();
+    if (e instanceof EngineError && !e.unreachable) return req.onStartError(e.message);
+    throw e;
+  }
+  const early = held;
+  held = null;
+  if (early.length > 0) (stream as NodeJS.WritableStream).write(Buffer.from(early.join(''), 'utf8'));
+  if (heldEof) (stream as NodeJS.WritableStream).end();
   if (req.tty) await engine.resizeContainer(id, term.cols, term.rows ?? 24).catch(() => undefined);
 
   // Ctrl-C at the line editor (no keyboard taken) or the session's end.
@@ -148,7 +160,8 @@ export async function attachContainer(req: AttachRequest): Promise<number> {
     show(err.end());
     if (req.tty) term.write(TERMINAL_RESTORE);
     if (timedOut) req.timedOut();
-    return status;
+    // Stopped after Ctrl-C (a PID 1 ignores SIGINT unless it handles it): the status a shell gives SIGINT.
+    return interrupted && status > 128 ? 130 : status;
   } finally {
     release?.();
     req.signal.removeEventListener('abort', onAbort);

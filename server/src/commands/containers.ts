@@ -11,6 +11,9 @@ import {psTable} from '../containers/ps-table';
 import {crlf, errorLine} from '../terminal/style';
 import type {Handler, Terminal} from './types';
 
+/** Longest grace `docker stop -t` gives a container here, seconds. */
+const STOP_WAIT_MAX_S = 30;
+
 type Ps = Extract<Command, {kind: 'ps'}>;
 type Stop = Extract<Command, {kind: 'stop'}>;
 type Logs = Extract<Command, {kind: 'logs'}>;
@@ -30,7 +33,8 @@ export const stop: Handler<Stop> = async (cmd, env) => {
       status = 1;
       continue;
     }
-    await env.engine.stopContainer(c.id, cmd.time ?? 10);
+    // The terminal waits for the stop: at most STOP_WAIT_MAX_S of grace, whatever -t says.
+    await env.engine.stopContainer(c.id, Math.min(cmd.time ?? 10, STOP_WAIT_MAX_S));
     env.term.write(`${ref}\r\n`);
   }
   return status;

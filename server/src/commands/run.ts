@@ -62,6 +62,16 @@ export const run: Handler<Run> = async (cmd, env) => {
     );
   }
 
+  // A VOLUME of the image would be an anonymous volume on the engine's disk, writable past the
+  // read-only root and any disk bound: such images do not run here.
+  const volumes = Object.keys((found.image.Config as {Volumes?: Record<string, unknown> | null} | undefined)?.Volumes ?? {});
+  if (volumes.length > 0) {
+    return fail(
+      `${shown} declares VOLUME ${volumes.join(', ')}: containers here have no volumes (they could fill the lab's disk). ` +
+        'Remove the VOLUME line from its Dockerfile to run it here.',
+    );
+  }
+
   const running = await listOwned(engine, session.ownerId);
   if (running.length >= config.run.perReader) {
     return fail(

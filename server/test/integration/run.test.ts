@@ -307,6 +307,18 @@ describe('one reader\'s containers and images are invisible to another', () => {
     expect(norm(byName.out)).toBe(norm(missing.out));
   });
 
+  it('an image with a VOLUME does not run (an anonymous volume would bypass the read-only root)', async () => {
+    const image = `lab/${uniqueName('vol')}`;
+    const built = await a1.run(`docker build -t ${image} .`, ctx('FROM busybox\nVOLUME /data\n'));
+    expect(built.exitCode).toBe(0);
+    const before = (await engineContainers()).length;
+    const {end, out} = await typed(a1, `docker run --rm ${image} sh -c 'echo ran'`);
+    expect(end.exitCode).toBe(125);
+    expect(out).toMatch(/declares VOLUME \/data/);
+    expect(out).not.toMatch(/^ran/m);
+    expect((await engineContainers()).length).toBe(before);
+  });
+
   it('every sandbox flag is refused with a message, and nothing runs', async () => {
     const before = (await engineContainers()).length;
     for (const flag of ['--privileged', '--cap-add ALL', '--device /dev/kvm', '-v /:/host', '--mount type=bind,src=/,dst=/h', '--network host', '-p 80:80', '--pid host', '--ipc host', '--userns host', '--security-opt seccomp=unconfined', '-d', '-u 0', '--memory 10g']) {

@@ -34,8 +34,10 @@ export interface AttachRequest {
  * (alternate screen, mouse reporting, bracketed paste, application keys,
  * hidden cursor, colours): switched off when the container ends.
  */
-export const TERMINAL_RESTORE =
-  '\x1b[?1049l\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?2004l\x1b[?1l\x1b>\x1b[?25h\x1b[0m';
+export const TERMINAL_RESTORE = '\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?2004l\x1b[?1l\x1b>\x1b[?25h\x1b[0m';
+/** Leaving the alternate screen (restores the cursor too): only sent when the container left it on. */
+export const LEAVE_ALTERNATE_SCREEN = '\x1b[?1049l';
+const ALTERNATE_SCREEN_RE = /\x1b\[\?(?:1049|1047|47)([hl])/g;
 
 /** After the container ended, its output still buffered is waited for this long. */
 const DRAIN_MS = 5000;
@@ -53,8 +55,11 @@ export async function attachContainer(req: AttachRequest): Promise<number> {
   const out = new StringDecoder('utf8');
   const err = new StringDecoder('utf8');
   const demux = req.tty ? null : new Demuxer();
+  let alternateScreen = false;
   const show = (text: string) => {
-    if (text) term.write(req.tty ? text : crlf(text));
+    if (!text) return;
+    if (req.tty) for (const m of text.matchAll(ALTERNATE_SCREEN_RE)) alternateScreen = m[1] === 'h';
+    term.write(req.tty ? text : crlf(text));
   };
   stream.on('data', (chunk: Buffer) => {
     if (demux) {
@@ -158,7 +163,7 @@ export async function attachContainer(req: AttachRequest): Promise<number> {
     await Promise.race([streamEnded, new Promise((r) => setTimeout(r, DRAIN_MS).unref())]);
     show(out.end());
     show(err.end());
-    if (req.tty) term.write(TERMINAL_RESTORE);
+    if (req.tty) term.write((alternateScreen ? LEAVE_ALTERNATE_SCREEN : '') + TERMINAL_RESTORE);
     if (timedOut) req.timedOut();
     // Stopped after Ctrl-C (a PID 1 ignores SIGINT unless it handles it): the status a shell gives SIGINT.
     return interrupted && status > 128 ? 130 : status;

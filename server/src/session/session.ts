@@ -140,8 +140,10 @@ export class Session {
   resize(cols: number, rows: number): void {
     this.cols = cols;
     this.rows = rows;
-    this.output.write(this.#editor.resize(cols));
-    this.#rawInput?.resize(cols, rows);
+    const redraw = this.#editor.resize(cols);
+    // While a container holds the terminal, its TTY redraws itself: the prompt must not be drawn into it.
+    if (this.#rawInput) this.#rawInput.resize(cols, rows);
+    else this.output.write(redraw);
   }
 
   /** While a command holds the keyboard (docker run -it): where keystrokes go. */

@@ -10,6 +10,7 @@ import type {Report} from './lib';
 const ALL: Array<[string, () => Promise<{main: () => Promise<Report>}>]> = [
   ['first-byte', () => import('./first-byte')],
   ['cli-overhead', () => import('./cli-overhead')],
+  ['run-hello', () => import('./run-hello')],
   ['throughput', () => import('./throughput')],
   ['concurrency', () => import('./concurrency')],
   ['cohort', () => import('./cohort')],

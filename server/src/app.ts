@@ -1,5 +1,6 @@
 import type {AddressInfo} from 'node:net';
 import type {LabConfig} from './config';
+import {removeRunContainers} from './containers/owned';
 import {removeOwnedImages} from './images/ownership';
 import {readerRoutes} from './readers/http';
 import {ReaderServices} from './readers/services';
@@ -45,6 +46,9 @@ export async function startLab(config: LabConfig, log: Logger): Promise<RunningL
     for (const m of engines.members) {
       const removed = await removeOwnedImages(m.engine, null, (owner) => readers.store.byId(owner) !== undefined).catch(() => 0);
       if (removed) log.info({event: 'startup-cleanup', removed, engine: m.name}, 'removed images of sessions that no longer exist');
+      // A container outlives no command: any left by an earlier run of the server goes.
+      const containers = await removeRunContainers(m.engine).catch(() => 0);
+      if (containers) log.info({event: 'startup-cleanup', containers, engine: m.name}, 'removed containers of an earlier run');
     }
   }
   manager.watchEngine(ENGINE_CHECK_MS);

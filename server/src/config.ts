@@ -28,6 +28,8 @@ export interface LabConfig {
   /** Images a reader's Dockerfile may name in `# syntax=` (exact references); none by default. */
   dockerfileSyntaxImages: string[];
   limits: LabLimits;
+  /** The sandbox of `docker run` containers (server/src/containers/sandbox.ts applies it). */
+  run: RunSettings;
   /** Readers, the registry's token service, the admin API (server/src/readers/config.ts). */
   readers: ReadersConfig;
 }
@@ -78,6 +80,27 @@ export interface LabLimits {
   buildCpus: number;
   /** No new build starts while the engine's data-root filesystem has less free space, bytes (0: no check). */
   minFreeDiskBytes: number;
+}
+
+export interface RunSettings {
+  /** `none` (default): containers have no network. `build`: the lab's build network (the engine's bridge). */
+  network: 'none' | 'build';
+  /** Memory of one container, bytes (no swap on top). */
+  memoryBytes: number;
+  /** CPUs one container may use (e.g. 0.5). */
+  cpus: number;
+  /** Processes (and threads) one container may hold. */
+  pids: number;
+  /** A container's root filesystem is read-only (only the tmpfs folders are writable). */
+  readOnly: boolean;
+  /** Size of each tmpfs folder (/tmp, /var/tmp), bytes; it counts against the memory limit. */
+  tmpfsBytes: number;
+  /** Wall-clock limit of one container, ms. */
+  timeoutMs: number;
+  /** The reader is warned this long before the wall-clock limit, ms. */
+  warningMs: number;
+  /** Containers one reader (or reader-less session) may run at once. */
+  perReader: number;
 }
 
 export class ConfigError extends Error {
@@ -166,8 +189,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
       buildCpus: num(env, 'LAB_BUILD_CPUS', 1),
       minFreeDiskBytes: int(env, 'LAB_MIN_FREE_DISK_BYTES', 2 * 1024 * MB, 0),
     },
+    run: loadRunSettings(env),
     readers: loadReadersConfig(env, root, (key, dflt, min) => int(env, key, dflt, min), (message) => {
       throw new ConfigError(message);
     }),
+  };
+}
+
+function loadRunSettings(env: NodeJS.ProcessEnv): RunSettings {
+  const network = env.LAB_RUN_NETWORK || 'none';
+  if (network !== 'none' && network !== 'build') {
+    throw new ConfigError(`LAB_RUN_NETWORK must be "none" or "build" (got "${network}")`);
+  }
+  const cpus = num(env, 'LAB_RUN_CPUS', 1);
+  if (cpus < 0.01) throw new ConfigError('LAB_RUN_CPUS must be at least 0.01');
+  const timeoutMs = int(env, 'LAB_RUN_TIMEOUT_MS', 10 * 60_000, 1000);
+  return {
+    network,
+    memoryBytes: int(env, 'LAB_RUN_MEMORY_BYTES', 512 * MB, 6 * MB),
+    cpus,
+    pids: int(env, 'LAB_RUN_PIDS', 256, 8),
+    readOnly: (env.LAB_RUN_READ_ONLY ?? 'true') !== 'false',
+    tmpfsBytes: int(env, 'LAB_RUN_TMPFS_BYTES', 64 * MB, MB),
+    timeoutMs,
+    warningMs: Math.min(int(env, 'LAB_RUN_WARNING_MS', 60_000, 0), Math.floor(timeoutMs / 2)),
+    perReader: int(env, 'LAB_RUN_CONTAINERS_PER_READER', 2, 1),
   };
 }

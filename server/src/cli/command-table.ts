@@ -8,6 +8,7 @@ import {type FlagDef, type FlagType, type FlagValues, HELP_FLAG, boolValue, last
 import {goQuote, sanitize} from './quote';
 import {isImageIdentifier, parseReference} from '../images/reference';
 import {EXIT_FAILURE, type ParseResult, failure, success} from './result';
+import {CONTAINER_COMMANDS} from './container-commands';
 
 export interface ArgsRule {
   min: number;
@@ -26,6 +27,8 @@ export interface CommandSpec {
   aliases?: string;
   flags: FlagDef[];
   args: ArgsRule;
+  /** false: flags end at the first positional (`docker run IMAGE ls -l`: `-l` is the command's). */
+  interspersed?: boolean;
   make(values: FlagValues, args: string[]): ParseResult;
 }
 
@@ -339,6 +342,7 @@ export const TOP_LEVEL = new Map<string, CommandSpec>(Object.entries({
     args: {min: 0, max: 0},
     make: () => success({kind: 'version'}),
   },
+  ...CONTAINER_COMMANDS,
 }));
 
 export const IMAGE_LS = imageLsSpec('image ls', 'ls, list');
@@ -362,8 +366,8 @@ export const IMAGE_SUBCOMMANDS = new Map<string, CommandSpec>([
 export const KNOWN_UNSUPPORTED = new Set([
   'attach', 'builder', 'buildx', 'checkpoint', 'commit', 'compose', 'config', 'container', 'context', 'cp',
   'create', 'debug', 'diff', 'events', 'exec', 'export', 'import', 'info', 'init', 'kill', 'load',
-  'logs', 'manifest', 'network', 'node', 'pause', 'plugin', 'port', 'ps', 'pull', 'rename', 'restart', 'rm',
-  'run', 'sbom', 'save', 'scan', 'scout', 'search', 'secret', 'service', 'stack', 'start', 'stats', 'stop',
+  'manifest', 'network', 'node', 'pause', 'plugin', 'port', 'pull', 'rename', 'restart', 'rm',
+  'sbom', 'save', 'scan', 'scout', 'search', 'secret', 'service', 'stack', 'start', 'stats',
   'swarm', 'system', 'top', 'trust', 'unpause', 'update', 'volume', 'wait', 'completion',
 ]);
 export const KNOWN_UNSUPPORTED_IMAGE = new Set(['import', 'load', 'prune', 'pull', 'save']);

@@ -37,6 +37,28 @@ export type Command =
   | {kind: 'push'; name: string; quiet: boolean}
   | {kind: 'version'}
   /**
+   * `docker run [OPTIONS] IMAGE [COMMAND] [ARG...]`: always `--rm`, in the lab's sandbox.
+   * Strings as typed; the server checks the image and applies the sandbox.
+   */
+  | {
+      kind: 'run';
+      image: string;
+      /** COMMAND and its ARGs (empty: the image's CMD). */
+      args: string[];
+      interactive: boolean;
+      tty: boolean;
+      /** -e KEY=VALUE, in order. */
+      env: string[];
+      workdir?: string;
+      /** --entrypoint; "" resets the image's. */
+      entrypoint?: string;
+      /** --name, as the reader sees it. */
+      name?: string;
+    }
+  | {kind: 'ps'; all: boolean; quiet: boolean; noTrunc: boolean}
+  | {kind: 'stop'; containers: string[]; time?: number}
+  | {kind: 'logs'; container: string; follow: boolean; tail?: number; timestamps: boolean}
+  /**
    * `help`, `docker`, `docker --help`, `docker help build`, `docker build --help`...
    * `topic` is the command path without "docker" and with aliases resolved
    * ("build", "images", "image ls", "image"); undefined for the general help.

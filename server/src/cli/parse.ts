@@ -101,7 +101,9 @@ function parseImage(args: string[]): ParseResult {
 /** cobra's order: parse flags, then --help, then the argument count, then the command's own checks. */
 function runSpec(spec: CommandSpec, args: string[]): ParseResult {
   const commandPath = `docker ${spec.path}`;
-  const scan = scanFlags(args, [HELP_FLAG, ...spec.flags], commandPath);
+  // `docker run -h` is --hostname: there, help is --help only.
+  const help = spec.flags.some((f) => f.short === 'h') ? {...HELP_FLAG, short: undefined} : HELP_FLAG;
+  const scan = scanFlags(args, [help, ...spec.flags], commandPath, spec.interspersed ?? true);
   if (isFailure(scan)) return failure(scan.message, scan.exitCode, scan.sensitive);
   if (boolValue(scan.values, 'help')) return success({kind: 'help', topic: spec.path});
   const n = scan.positionals.length;

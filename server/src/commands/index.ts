@@ -7,6 +7,8 @@ import {history, images, inspect, rmi, tag} from './images';
 import {login, logout} from './login';
 import {clear, help, version} from './misc';
 import {push} from './push';
+import {run} from './run';
+import {logs, ps, stop} from './containers';
 import type {CommandEnv} from './types';
 
 /**
@@ -35,6 +37,14 @@ export async function runCommand(command: Command, env: CommandEnv): Promise<num
         return await logout(command, env);
       case 'push':
         return await push(command, env);
+      case 'run':
+        return await run(command, env);
+      case 'ps':
+        return await ps(command, env);
+      case 'stop':
+        return await stop(command, env);
+      case 'logs':
+        return await logs(command, env);
       case 'version':
         return await version(command, env);
       case 'help':

@@ -14,6 +14,21 @@ export interface Terminal {
   /** Clear the screen and the scrollback. */
   clear(): void;
   readonly cols: number;
+  /** Rows of the page's terminal (absent: 24). */
+  readonly rows?: number;
+  /**
+   * Attach the reader's keyboard to `sink` (an interactive container's TTY):
+   * keystrokes and size changes go there, raw, instead of to the line editor
+   * (Ctrl-C, Ctrl-D are bytes then), until the returned function releases it.
+   * Absent where no page drives the terminal.
+   */
+  takeInput?(sink: RawInput): () => void;
+}
+
+/** Where the keyboard goes while a command holds it (Terminal.takeInput). */
+export interface RawInput {
+  data(text: string): void;
+  resize(cols: number, rows: number): void;
 }
 
 /** What a session keeps between commands (in memory only). */

@@ -214,5 +214,106 @@ export class Engine {
     if (opts.labels?.length) filters.label = opts.labels;
     return this.#call((d) => d.listContainers({all: opts.all ?? true, filters: JSON.stringify(filters)}));
   }
+
+  // ---------------------------------------------------------------- containers (docker run, ps, stop, logs)
+  // The sandbox (HostConfig) is decided by server/src/containers/sandbox.ts; these calls only carry it.
+
+  /** Create a container; returns its ID. */
+  async createContainer(spec: Docker.ContainerCreateOptions): Promise<string> {
+    return this.#call(async (d) => (await d.createContainer({...spec})).id);
+  }
+
+  /**
+   * Attach to a created container before it starts. With `stdin` the stream is
+   * hijacked (raw TTY bytes both ways); without, it carries stdout/stderr
+   * (multiplexed unless the container has a TTY).
+   */
+  async attachContainer(id: string, opts: {stdin: boolean}): Promise<NodeJS.ReadWriteStream> {
+    return this.#call(
+      (d) =>
+        d.getContainer(id).attach({
+          stream: true,
+          stdout: true,
+          stderr: true,
+          stdin: opts.stdin,
+          hijack: opts.stdin,
+        }) as Promise<NodeJS.ReadWriteStream>,
+    );
+  }
+
+  async startContainer(id: string): Promise<void> {
+    await this.#call((d) => d.getContainer(id).start());
+  }
+
+  /** Wait for the container to end (`removed`: and to be removed, for AutoRemove); resolves with its exit status. */
+  async waitContainer(id: string, condition: 'next-exit' | 'removed', signal?: AbortSignal): Promise<number> {
+    const r = (await this.#call((d) =>
+      d.getContainer(id).wait({condition, ...(signal ? {abortSignal: signal} : {})}),
+    )) as {StatusCode?: number};
+    return r.StatusCode ?? 0;
+  }
+
+  /** Stop (SIGTERM, then SIGKILL after `seconds`); a container already gone or stopped is fine. */
+  async stopContainer(id: string, seconds: number): Promise<void> {
+    try {
+      await this.#call((d) => d.getContainer(id).stop({t: seconds}));
+    } catch (err) {
+      if (err instanceof EngineError && (err.status === 304 || err.status === 404 || err.status === 409)) return;
+      throw err;
+    }
+  }
+
+  /** Send a signal (default SIGKILL); a container already gone or stopped is fine. */
+  async killContainer(id: string, signal = 'SIGKILL'): Promise<void> {
+    try {
+      await this.#call((d) => d.getContainer(id).kill({signal}));
+    } catch (err) {
+      if (err instanceof EngineError && (err.status === 404 || err.status === 409)) return;
+      throw err;
+    }
+  }
+
+  /** Remove (forced); a container already gone is fine. */
+  async removeContainer(id: string): Promise<void> {
+    try {
+      await this.#call((d) => d.getContainer(id).remove({force: true, v: true}));
+    } catch (err) {
+      if (err instanceof EngineError && (err.status === 404 || err.status === 409)) return;
+      throw err;
+    }
+  }
+
+  /** Set a TTY container's size. */
+  async resizeContainer(id: string, cols: number, rows: number): Promise<void> {
+    await this.#call((d) => d.getContainer(id).resize({w: cols, h: rows}));
+  }
+
+  /** A container's logs: a stream when following, else the whole (bounded by `tail`) buffer; multiplexed without a TTY. */
+  async containerLogs(
+    id: string,
+    opts: {follow: boolean; tail?: number; timestamps: boolean; signal: AbortSignal},
+  ): Promise<NodeJS.ReadableStream | Buffer> {
+    return this.#call(
+      (d) =>
+        d.getContainer(id).logs({
+          follow: opts.follow as true,
+          stdout: true,
+          stderr: true,
+          timestamps: opts.timestamps,
+          tail: opts.tail ?? 'all',
+          abortSignal: opts.signal,
+        } as never) as unknown as Promise<NodeJS.ReadableStream | Buffer>,
+    );
+  }
+
+  /** Inspect a container; null when the engine has no such container. */
+  async inspectContainer(id: string): Promise<Docker.ContainerInspectInfo | null> {
+    try {
+      return await this.#call((d) => d.getContainer(id).inspect());
+    } catch (err) {
+      if (err instanceof EngineError && err.status === 404) return null;
+      throw err;
+    }
+  }
 }
 

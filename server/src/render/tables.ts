@@ -65,7 +65,7 @@ export function ellipsis(s: string, maxWidth: number): string {
 }
 
 /** The CLI's tabwriter (minwidth 10, padding 3, spaces): every cell but a row's last is padded. */
-function table(rows: string[][]): string {
+export function table(rows: string[][]): string {
   const cols = Math.max(0, ...rows.map((r) => r.length));
   const widths: number[] = [];
   for (let j = 0; j < cols - 1; j++) {

@@ -2,7 +2,7 @@ import {randomBytes} from 'node:crypto';
 import type {CommandEndMessage, CommandStartMessage, ErrorCode, SessionInfo} from '../../../src/protocol';
 import {parseCommandLine, type ParseResult} from '../cli/parse';
 import {runCommand} from '../commands';
-import type {CommandEnv, SessionState, Terminal} from '../commands/types';
+import type {CommandEnv, RawInput, SessionState, Terminal} from '../commands/types';
 import {EXIT_INTERRUPTED} from '../commands/types';
 import {removeOwnedImages} from '../images/ownership';
 import type {LabConfig} from '../config';
@@ -144,8 +144,14 @@ export class Session {
   resize(cols: number, rows: number): void {
     this.cols = cols;
     this.rows = rows;
-    this.output.write(this.#editor.resize(cols));
+    const redraw = this.#editor.resize(cols);
+    // While a container holds the terminal, its TTY redraws itself: the prompt must not be drawn into it.
+    if (this.#rawInput) this.#rawInput.resize(cols, rows);
+    else this.output.write(redraw);
   }
+
+  /** While a command holds the keyboard (docker run -it): where keystrokes go. */
+  #rawInput: RawInput | null = null;
 
   /**
    * The page's Dockerfile for lesson `context` (a block mounted or was edited).
@@ -183,6 +189,10 @@ export class Session {
     this.lastActivity = Date.now();
     this.reader?.touch();
     this.#idleWarned = false;
+    if (this.#rawInput) {
+      this.#rawInput.data(data); // an attached container's TTY takes the keys as they are
+      return;
+    }
     const {output, events} = this.#editor.feed(data);
     this.output.write(output);
     for (const ev of events) this.#onEditorEvent(ev);
@@ -318,6 +328,7 @@ export class Session {
     // Every byte of the command's output is sent before its end frame (some may wait for acks).
     await this.output.sent();
     if (this.reader && parsed.ok && ['build', 'tag', 'rmi'].includes(parsed.command.kind)) await this.reader.recount().catch(() => {});
+    this.#rawInput = null; // a command that held the keyboard has ended: it is the line editor's again
     this.#running = null;
     finish();
     if (this.#closed) return;
@@ -341,6 +352,7 @@ export class Session {
     let written = 0;
     let cut = false;
     const cols = () => this.cols;
+    const rows = () => this.rows;
     const terminal: Terminal = {
       write: (text) => {
         if (cut || !text) return;
@@ -360,6 +372,15 @@ export class Session {
       clear: () => this.output.write(this.#editor.clearScreen()),
       get cols() {
         return cols();
+      },
+      get rows() {
+        return rows();
+      },
+      takeInput: (sink) => {
+        this.#rawInput = sink;
+        return () => {
+          if (this.#rawInput === sink) this.#rawInput = null;
+        };
       },
     };
     return {

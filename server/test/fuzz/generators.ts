@@ -23,6 +23,11 @@ export const flag = fc.constantFrom(
   '--format', '--format={{.}}', '--filter', '--filter=a=b', '--digests', '--tree', '--no-prune', '-m', '--memory=1g',
   '--all-tags', '--disable-content-trust', '--kubeconfig', '--log-level', '-l', '-😀', '--😀', '-tq', '-qt', '-qH',
   '--rm', '--squash', '--secret', '--ssh', '-o', '--output=type=local', '-Hq',
+  '-it', '-ti', '-i', '--interactive', '--tty=false', '-e', '--env', '-e=K=V', '-eK=V', '-w', '--workdir=/x', '--entrypoint',
+  '--entrypoint=', '--name', '--name=web', '--name=-x', '--privileged', '--cap-add=ALL', '--device=/dev/kvm', '-v', '-v=/:/host',
+  '--mount=type=bind,src=/,dst=/h', '--network=host', '--net=host', '--pid=host', '--ipc=host', '--userns=host',
+  '--security-opt=seccomp=unconfined', '-p=80:80', '-P', '-d', '--detach', '-u=0', '--memory=10g', '--pids-limit=-1',
+  '--follow', '--tail=3', '-n', '--time=1', '--timestamps',
 );
 export const subcommand = fc.constantFrom(
   'build', 'images', 'tag', 'rmi', 'history', 'push', 'login', 'logout', 'version', 'image', 'help',
@@ -48,6 +53,10 @@ const FLAGS_FOR: Record<string, string[]> = {
   login: ['-u', '--username', '-p', '--password', '--password-stdin'],
   logout: [],
   version: ['-f', '--format'],
+  run: ['-i', '-t', '-it', '--rm', '-e', '--env', '-w', '--workdir', '--entrypoint', '--name', '--privileged', '--cap-add', '-v', '--network', '-p', '-d', '--pid', '--security-opt', '--device', '--mount', '-h'],
+  ps: ['-a', '--all', '-q', '--quiet', '--no-trunc', '-f', '--format', '-s'],
+  stop: ['-t', '--time', '-s', '--signal'],
+  logs: ['-f', '--follow', '-n', '--tail', '-t', '--timestamps', '--since'],
 };
 const SUPPORTED_SUBCOMMANDS = Object.keys(FLAGS_FOR);
 const IMAGE_SUBCOMMANDS = ['build', 'history', 'inspect', 'ls', 'list', 'push', 'rm', 'rmi', 'remove', 'tag'];

@@ -12,6 +12,7 @@ import {splitArgv} from '../../src/cli/argv';
 import {helpText, parseArgv, parseCommandLine, type ParseResult} from '../../src/cli/parse';
 import {isImageIdentifier, parseReference} from '../../src/images/reference';
 import {dockerLine, word} from './generators';
+import {RUN_FLAGS} from '../../src/cli/container-commands';
 import {ANY_CONTROL, anyString, runs, singleQuote} from './support';
 
 /** The general help: a help topic that resolves to nothing would print this. */
@@ -30,6 +31,10 @@ const KEYS: Record<Command['kind'], [string[], string[]]> = {
   logout: [['kind'], ['server']],
   push: [['kind', 'name', 'quiet'], []],
   version: [['kind'], []],
+  run: [['kind', 'image', 'args', 'interactive', 'tty', 'env'], ['workdir', 'entrypoint', 'name']],
+  ps: [['kind', 'all', 'quiet', 'noTrunc'], []],
+  stop: [['kind', 'containers'], ['time']],
+  logs: [['kind', 'container', 'follow', 'timestamps'], ['tail']],
   help: [['kind'], ['topic']],
   clear: [['kind'], []],
   cd: [['kind'], ['lesson']],
@@ -148,6 +153,43 @@ function checkResult(argv: string[], r: ParseResult): void {
       if (!p.ok || p.ref.digest !== undefined) fail(`push name ${JSON.stringify(c.name)}`);
       return;
     }
+    case 'run': {
+      positional(c.image, 'image');
+      if (c.image === '') fail('run: empty image');
+      // Everything after the image is the container's command, word for word.
+      const at = argv.lastIndexOf(c.image, argv.length - 1 - c.args.length);
+      if (at < 0 || JSON.stringify(argv.slice(at + 1)) !== JSON.stringify(c.args)) fail(`run: args ${JSON.stringify(c.args)} are not the words after the image`);
+      bool(c.interactive, 'interactive');
+      bool(c.tty, 'tty');
+      for (const e of c.env) {
+        fromArgv(e, 'env');
+        if (!/^[^=\s]+=/.test(e)) fail(`run: env ${JSON.stringify(e)} without KEY=`);
+      }
+      if (c.workdir !== undefined) fromArgv(c.workdir, 'workdir');
+      if (c.entrypoint !== undefined) fromArgv(c.entrypoint, 'entrypoint');
+      if (c.name !== undefined && !/^[a-zA-Z0-9][a-zA-Z0-9_.-]{1,63}$/.test(c.name)) fail(`run: name ${JSON.stringify(c.name)}`);
+      // No sandbox flag ever ends up before the image as a flag of its own.
+      const before = argv.slice(0, at);
+      const sandboxFlag = before.findIndex((w, i) => /^--(privileged|cap-add|device|volume|mount|network|net|pid|ipc|userns|security-opt|publish)(=|$)/.test(w) && !/^(-[a-zA-Z]*[ewh]|--(env|workdir|entrypoint|name))$/.test(before[i - 1] ?? ''));
+      if (sandboxFlag >= 0) fail(`run: accepted with ${before[sandboxFlag]} before the image`);
+      return;
+    }
+    case 'ps':
+      bool(c.all, 'all');
+      bool(c.quiet, 'quiet');
+      bool(c.noTrunc, 'noTrunc');
+      return;
+    case 'stop':
+      if (c.containers.length === 0) fail('stop without containers');
+      for (const x of c.containers) positional(x, 'container');
+      if (c.time !== undefined && !(Number.isInteger(c.time) && c.time >= 0)) fail(`stop time ${c.time}`);
+      return;
+    case 'logs':
+      positional(c.container, 'container');
+      bool(c.follow, 'follow');
+      bool(c.timestamps, 'timestamps');
+      if (c.tail !== undefined && !(Number.isInteger(c.tail) && c.tail >= 0)) fail(`logs tail ${c.tail}`);
+      return;
     case 'help':
       // A topic names a command (or `image`) that has its own help.
       if (c.topic !== undefined && (typeof c.topic !== 'string' || helpText(c.topic) === GENERAL_HELP)) fail(`help topic ${c.topic}`);
@@ -243,6 +285,38 @@ describe('parseCommandLine fuzz', () => {
     );
   });
 
+  it('docker run: every refused flag, in every form, anywhere before the image, is refused (exit 125) and nothing runs', () => {
+    const refusedFlags = RUN_FLAGS.filter((f) => f.refuse !== undefined);
+    const forms = (f: (typeof RUN_FLAGS)[number]): string[][] => {
+      const v = f.type === 'bool' ? [] : ['x'];
+      const out = [[`--${f.long}`, ...v], [`--${f.long}=${f.type === 'bool' ? 'true' : 'x'}`]];
+      if (f.short !== undefined) out.push([`-${f.short}`, ...v], [`-i${f.short}`, ...v], [`-${f.short}=${f.type === 'bool' ? '1' : 'x'}`]);
+      return out;
+    };
+    // Accepted flags in forms that hold their own values, so the refused flag is never taken as a value.
+    const accepted = fc.constantFrom(['-it'], ['-i'], ['-t'], ['--rm'], ['-e=K=V'], ['--env=A=b c'], ['-w=/tmp'], ['--entrypoint=sh'], ['--name=web'], ['--tty=false']);
+    fc.assert(
+      fc.property(
+        fc.array(accepted, {maxLength: 3}),
+        fc.constantFrom(...refusedFlags).chain((f) => fc.constantFrom(...forms(f))),
+        fc.array(accepted, {maxLength: 3}),
+        fc.constantFrom(['busybox'], ['busybox', 'echo', 'hi'], ['u/x:1', '--privileged']),
+        (pre, bad, post, tail) => {
+          const argv = ['docker', 'run', ...pre.flat(), ...bad, ...post.flat(), ...tail];
+          const r = parseArgv(argv);
+          checkResult(argv, r);
+          if (r.ok) fail(`accepted ${JSON.stringify(argv)}`);
+          expect(r.exitCode).toBe(125);
+          expect(r.message).toMatch(/is not supported in this terminal/);
+        },
+      ),
+      runs(4_000),
+    );
+    // After the image a flag is the container's own argument: `docker run busybox ls --privileged` runs ls with it.
+    const r = parseArgv(['docker', 'run', '--rm', 'busybox', 'ls', '--privileged']);
+    expect(r.ok && r.command.kind === 'run' && r.command.args).toEqual(['ls', '--privileged']);
+  });
+
   it('parses a 4,096-character adversarial line in under 50 ms', () => {
     const n = 4096;
     const pad = (head: string, unit: string, tail = '') =>
@@ -270,6 +344,9 @@ describe('parseCommandLine fuzz', () => {
       pad('docker ', "'a'"),
       pad('docker login -', 'u', ' -p x'),
       pad('docker build --build-arg ', 'K', '='),
+      pad('docker run ', '-e K=V ', ' busybox'),
+      pad('docker run -', 'it', ' busybox'),
+      pad('docker run busybox ', 'a '),
     ];
     for (const line of lines) {
       expect(line.length).toBe(n);

@@ -216,8 +216,8 @@ describe('the terminal is not a shell', () => {
     expect(end.exitCode).toBe(127);
     expect(client.text).toMatch(/ls: command not found/);
     expect(client.text).toMatch(/docker build/);
-    const run = await client.type('docker run busybox');
-    expect(run.exitCode).toBe(127);
+    const exec = await client.type('docker exec web sh');
+    expect(exec.exitCode).toBe(127);
     client.close();
   });
 

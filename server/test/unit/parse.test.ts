@@ -207,15 +207,15 @@ describe('parseCommandLine: errors', () => {
     ['docker push a:b:c', 'invalid reference format', 1],
     [`docker push localhost:5000/foo@${DIGEST}`, 'cannot push a digest reference', 1],
     // commands this terminal does not run
-    ['docker run -it busybox sh', `'docker run' is not supported in this terminal.\n${SUPPORTED}`, 127],
+    ['docker exec -it web sh', `'docker exec' is not supported in this terminal.\n${SUPPORTED}`, 127],
     ['docker pull busybox', `'docker pull' is not supported in this terminal.\n${SUPPORTED}`, 127],
-    ['docker ps', `'docker ps' is not supported in this terminal.\n${SUPPORTED}`, 127],
+    ['docker rm web', `'docker rm' is not supported in this terminal.\n${SUPPORTED}`, 127],
     ['docker compose up', `'docker compose' is not supported in this terminal.\n${SUPPORTED}`, 127],
     ['docker system prune -af', `'docker system' is not supported in this terminal.\n${SUPPORTED}`, 127],
     ['docker buildx build .', `'docker buildx' is not supported in this terminal.\n${SUPPORTED}`, 127],
     ['docker image pull x', `'docker image pull' is not supported in this terminal.\n${SUPPORTED}`, 127],
     ['docker image prune', `'docker image prune' is not supported in this terminal.\n${SUPPORTED}`, 127],
-    ['docker help run', `'docker run' is not supported in this terminal.\n${SUPPORTED}`, 127],
+    ['docker help exec', `'docker exec' is not supported in this terminal.\n${SUPPORTED}`, 127],
     ['docker foo', `docker: 'foo' is not a docker command.\nSee 'docker --help'\n${SUPPORTED}`, 1],
     ['docker image foo', "docker: unknown command: docker image foo\nSee 'docker image --help'.", 1],
     // other programs
@@ -271,7 +271,7 @@ describe('helpText', () => {
     for (const name of ['build', 'images', 'tag', 'rmi', 'history', 'push', 'login', 'logout', 'version', 'clear', 'help']) {
       expect(text).toMatch(new RegExp(`^  ${name} +\\S`, 'm'));
     }
-    expect(text).not.toMatch(/\brun\b|\bpull\b/);
+    expect(text).not.toMatch(/\bpull\b|\bexec\b/);
     expect(text).toContain('not a shell');
   });
 

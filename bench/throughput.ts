@@ -51,7 +51,7 @@ export async function main(): Promise<Report> {
     buildCgroup: process.env.LAB_BUILD_CGROUP,
   });
   try {
-    const browserPart = async (SIZES: number[]) => {
+    const browserPart = async (SIZES: number[], ctrlC = false) => {
     // ---- the browser
     const browser = await launch();
     try {
@@ -163,6 +163,7 @@ export async function main(): Promise<Report> {
         break;
       }
       }
+      if (ctrlC) await ctrlCDuringFlood(page, name, report);
     } finally {
       await browser.close();
     }
@@ -239,12 +240,54 @@ export async function main(): Promise<Report> {
     }
     // Last: the sizes above what this engine streams (it may stay busy for a while afterwards).
     const large = SIZES.filter((b) => b !== small);
-    if (large.length) await browserPart(large);
+    if (large.length) await browserPart(large, process.env.BENCH_TP_CTRLC !== '0');
   } finally {
     await lab.stop();
   }
   report.done();
   return report;
+}
+
+/**
+ * Ctrl-C while a 20 MB step floods the page: once 3 MB were drawn, the page sends Ctrl-C (as
+ * xterm's onData would); timed from then to command-end, and to the last ack (everything the
+ * server still held, and the CANCELED lines, drawn).
+ */
+async function ctrlCDuringFlood(page: import('@playwright/test').Page, reader: string, report: Report): Promise<void> {
+  type B = {ws: WebSocket; endAt: number; endExit: number | null; endBlock: string | null; ackedBytes: number; lastAckAt: number; ackedSeq: number; out: {lastSeq: number}};
+  await page.evaluate(
+    ({dockerfile, image}) => {
+      const b = (window as unknown as {__bench: B}).__bench;
+      b.endBlock = null;
+      b.endAt = 0;
+      b.ackedBytes = 0;
+      b.ws.send(JSON.stringify({t: 'context', context: 'hello', dockerfile}));
+      b.ws.send(JSON.stringify({t: 'run', blockId: 'bench-ctrlc', command: `docker build --no-cache -t ${image} .`, context: 'hello'}));
+    },
+    {dockerfile: dockerfileFor(20e6) + '# ctrl-c\n', image: `${reader}/bench-ctrlc`},
+  );
+  await page.waitForFunction(() => (window as unknown as {__bench: B}).__bench.ackedBytes > 3e6, undefined, {timeout: 60_000, polling: 50});
+  const t = await page.evaluate(() => {
+    const b = (window as unknown as {__bench: B}).__bench;
+    b.ws.send(JSON.stringify({t: 'input', data: '\x03'}));
+    return window.performance.now(); // (window.: tsx would make a bare `performance` the node import)
+  });
+  await page.waitForFunction(() => (window as unknown as {__bench: B}).__bench.endBlock === 'bench-ctrlc', undefined, {timeout: 60_000, polling: 50});
+  // All drawn: the last ack covers the last output frame.
+  await page.waitForFunction(() => {
+    const b = (window as unknown as {__bench: B}).__bench;
+    return b.ackedSeq >= b.out.lastSeq;
+  }, undefined, {timeout: 60_000, polling: 50});
+  const m = await page.evaluate(() => {
+    const b = (window as unknown as {__bench: B}).__bench;
+    return {end: b.endAt, exit: b.endExit, lastAck: b.lastAckAt, acked: b.ackedBytes};
+  });
+  report.add({
+    name: 'browser: Ctrl-C during a 20 MB flood (after 3 MB drawn) → command-end / all drawn',
+    value: `${r1(m.end - t)} / ${r1(Math.max(m.lastAck, m.end) - t)}`,
+    unit: 'ms',
+    note: `exit ${m.exit}; ${(m.acked / MB).toFixed(1)} MB drawn in all`,
+  });
 }
 
 runIfMain(module, main);

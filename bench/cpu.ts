@@ -76,7 +76,12 @@ export function sampleCpu(parts: CpuParts): CpuSample {
     const mine = new Set([process.pid]);
     for (let grew = true; grew; ) {
       grew = false;
-      for (const [p, pp] of parent) if (!mine.has(p) && mine.has(pp)) mine.add(p), (grew = true);
+      for (const [p, pp] of parent) {
+        if (!mine.has(p) && mine.has(pp)) {
+          mine.add(p);
+          grew = true;
+        }
+      }
     }
     for (const p of mine) if (/chrom/i.test(cmdline(p))) chromium.add(p);
   }

@@ -33,8 +33,7 @@ export const PAGE_HOOK = `(() => {
     resetLongTasks() { B.longest = 0; B.longTasks = 0; B.since = performance.now(); },
   });
   const enc = new TextEncoder();
-  // Native encoding: a JavaScript loop over every character cost the page more than the session client did.
-  const utf8 = (s) => enc.encode(s).length;
+  const utf8 = (s) => { let n = 0; for (let i = 0; i < s.length; i++) { const c = s.charCodeAt(i); n += c < 0x80 ? 1 : c < 0x800 ? 2 : (c >= 0xd800 && c <= 0xdbff) ? (i++, 4) : 3; } return n; };
   try {
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) {

@@ -16,6 +16,11 @@
  * Time: from the `run` frame to the page's last ack (all drawn) after command-end.
  * For a breakdown the same build is also timed over the WebSocket alone (a
  * client that acks at once) and with the docker CLI (output to /dev/null).
+ * Each browser and WebSocket run also prints the CPU seconds each part of the
+ * path used while it streamed (bench/cpu.ts: engine, build containers, lab
+ * server, Chromium by process), and with BENCH_TP_PAGE_PROFILE=1 the page's
+ * CPU profile by script (bench/page-profile.ts). Last, Ctrl-C is pressed
+ * during a 20 MB flood once 3 MB were drawn (BENCH_TP_CTRLC=0 skips it).
  *
  *   npx tsx bench/throughput.ts [--json]   (BENCH_PORT=3203, BENCH_SITE_DIR=build)
  */

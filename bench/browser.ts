@@ -7,8 +7,10 @@
 import {chromium, type Browser, type Page} from '@playwright/test';
 import {CHROMIUM_ARGS, CHROMIUM_PATH} from '../e2e/chromium';
 
+/** BENCH_CHROMIUM_ARGS adds flags for an experiment (e.g. `--disable-webgl`: xterm's DOM renderer). */
 export function launch(): Promise<Browser> {
-  return chromium.launch({executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS});
+  const extra = process.env.BENCH_CHROMIUM_ARGS?.split(' ').filter(Boolean) ?? [];
+  return chromium.launch({executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...extra]});
 }
 
 /**

@@ -12,19 +12,25 @@ import type {JSONMessage} from './messages';
  */
 export async function* jsonMessages(stream: NodeJS.ReadableStream): AsyncGenerator<JSONMessage> {
   const decoder = new StringDecoder('utf8');
-  let buffered = '';
+  // The unfinished line's pieces: a BuildKit message can be tens of KB long and arrive in many
+  // chunks; only each new chunk is searched for the newline, and the pieces are joined once.
+  let parts: string[] = [];
   for await (const chunk of stream as AsyncIterable<Buffer | string>) {
-    buffered += typeof chunk === 'string' ? chunk : decoder.write(chunk);
+    const text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
+    let from = 0;
     let nl: number;
-    while ((nl = buffered.indexOf('\n')) !== -1) {
-      const line = buffered.slice(0, nl);
-      buffered = buffered.slice(nl + 1);
+    while ((nl = text.indexOf('\n', from)) !== -1) {
+      parts.push(text.slice(from, nl));
+      const line = parts.length === 1 ? parts[0]! : parts.join('');
+      parts = [];
+      from = nl + 1;
       const msg = parseLine(line);
       if (msg) yield msg;
     }
+    if (from < text.length) parts.push(from === 0 ? text : text.slice(from));
   }
-  buffered += decoder.end();
-  const last = parseLine(buffered);
+  parts.push(decoder.end());
+  const last = parseLine(parts.join(''));
   if (last) yield last;
 }
 

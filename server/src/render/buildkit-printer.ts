@@ -228,7 +228,8 @@ export class BuildkitPlainPrinter {
 
   private emit(out: string): string {
     if (out !== '') this.atLineStart = out.endsWith('\n');
-    return out.replace(/\r?\n/g, '\r\n');
+    // Most output has no CR at all: a plain string replace is several times faster than the regex.
+    return out.includes('\r') ? out.replace(/\r?\n/g, '\r\n') : out.replaceAll('\n', '\r\n');
   }
 
   // --- trace.update ---------------------------------------------------------------------------
@@ -358,15 +359,20 @@ export class BuildkitPlainPrinter {
     const pieces = text.split('\n');
     const complete = text.endsWith('\n');
     if (complete) pieces.pop();
+    // Every line of one log message has the same time: format it once (a loud step sends
+    // hundreds of lines per message, and Go's exact formatting is not cheap).
+    let stamp: string | null = null;
     pieces.forEach((dt, i) => {
       if (v.logsPartial && v.logs.length !== 0 && i === 0) {
         v.logs[v.logs.length - 1] += dt;
       } else {
-        let sec = 0;
-        const start = this.logStart(v);
-        if (start && l.timestamp) sec = secondsBetween(start, l.timestamp);
-        const prec = sec < 10 ? 3 : sec < 100 ? 2 : 1;
-        v.logs.push(`${goFormatF(sec, prec)} ${dt}`);
+        if (stamp === null) {
+          let sec = 0;
+          const start = this.logStart(v);
+          if (start && l.timestamp) sec = secondsBetween(start, l.timestamp);
+          stamp = goFormatF(sec, sec < 10 ? 3 : sec < 100 ? 2 : 1);
+        }
+        v.logs.push(`${stamp} ${dt}`);
       }
       const terminated = i < pieces.length - 1 || complete;
       const lastIdx = v.logs.length - 1;

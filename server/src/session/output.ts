@@ -48,8 +48,13 @@ export class OutputChannel {
   #timer: NodeJS.Timeout | null = null;
   #unacked: Chunk[] = [];
   #unackedBytes = 0;
-  /** Written, not yet numbered: waiting for room in the window. */
-  #held = '';
+  /**
+   * Written, not yet numbered: waiting for room in the window. Kept as the pieces written (and
+   * their total length), not one string: appending to and cutting from one string of up to a
+   * window's size copied the whole of it for every write while the page was behind.
+   */
+  #held: string[] = [];
+  #heldLength = 0;
   #sink: OutputSink | null = null;
   #waiters: Array<() => void> = [];
 
@@ -93,11 +98,12 @@ export class OutputChannel {
       this.#timer = null;
     }
     if (this.#pending) {
-      this.#held += this.#pending;
+      this.#held.push(this.#pending);
+      this.#heldLength += this.#pending.length;
       this.#pending = '';
       // (held counts UTF-16 units: at most 3 bytes each, at least 1.)
-      if (this.#held.length + this.#unackedBytes > this.#limits.hardLimitBytes) {
-        this.#held = this.#held.slice(0, Math.max(0, this.#limits.hardLimitBytes - this.#unackedBytes));
+      if (this.#heldLength + this.#unackedBytes > this.#limits.hardLimitBytes) {
+        this.#truncateHeld(Math.max(0, this.#limits.hardLimitBytes - this.#unackedBytes));
         this.#fallBehind(`it fell more than ${Math.round(this.#limits.hardLimitBytes / 1024)} KiB behind its output`);
       }
     }
@@ -106,26 +112,59 @@ export class OutputChannel {
 
   /** Number and send held output while the window has room. */
   #drain(): void {
-    while (this.#held && this.#unackedBytes < this.windowBytes) {
-      let data = this.#held.slice(0, CHUNK_BYTES);
-      // Never split a surrogate pair between chunks.
-      const last = data.charCodeAt(data.length - 1);
-      if (last >= 0xd800 && last <= 0xdbff && this.#held.length > data.length) data = data.slice(0, -1);
-      this.#held = this.#held.slice(data.length);
+    while (this.#heldLength && this.#unackedBytes < this.windowBytes) {
+      const data = this.#takeHeld(CHUNK_BYTES);
       const chunk: Chunk = {seq: ++this.#seq, data, bytes: Buffer.byteLength(data)};
       this.#unacked.push(chunk);
       this.#unackedBytes += chunk.bytes;
       this.#sink?.send({t: 'output', seq: chunk.seq, data: chunk.data});
     }
-    if (!this.#held) this.#wakeSent();
+    if (!this.#heldLength) this.#wakeSent();
     // Output waits for acks: the page has this long to send one.
-    if (this.#held && this.#sink && !this.#stallTimer) {
+    if (this.#heldLength && this.#sink && !this.#stallTimer) {
       this.#stallTimer = setTimeout(() => {
         this.#stallTimer = null;
-        if (this.#held) this.#fallBehind(`it did not acknowledge its output for ${Math.round(this.#limits.ackTimeoutMs / 1000)} s`);
+        if (this.#heldLength) this.#fallBehind(`it did not acknowledge its output for ${Math.round(this.#limits.ackTimeoutMs / 1000)} s`);
       }, this.#limits.ackTimeoutMs);
       this.#stallTimer.unref();
     }
+  }
+
+  /** The first `max` UTF-16 units held (fewer rather than half a surrogate pair), removed from the held pieces. */
+  #takeHeld(max: number): string {
+    let data = '';
+    while (data.length < max && this.#held.length) {
+      const head = this.#held[0]!;
+      const room = max - data.length;
+      if (head.length <= room) {
+        data += head;
+        this.#held.shift();
+      } else {
+        data += head.slice(0, room);
+        this.#held[0] = head.slice(room);
+      }
+    }
+    // Never split a surrogate pair between chunks.
+    const last = data.charCodeAt(data.length - 1);
+    if (last >= 0xd800 && last <= 0xdbff && this.#held.length) {
+      this.#held.unshift(data.slice(-1));
+      data = data.slice(0, -1);
+    }
+    this.#heldLength -= data.length;
+    return data;
+  }
+
+  /** Keep only the first `max` UTF-16 units held. */
+  #truncateHeld(max: number): void {
+    let kept = 0;
+    let i = 0;
+    for (; i < this.#held.length && kept < max; i++) {
+      const piece = this.#held[i]!;
+      if (kept + piece.length > max) this.#held[i] = piece.slice(0, max - kept);
+      kept += this.#held[i]!.length;
+    }
+    this.#held.length = i;
+    this.#heldLength = kept;
   }
 
   #clearStall(): void {
@@ -136,7 +175,7 @@ export class OutputChannel {
   /** Resolves once everything written so far has been sent (or the channel is closed). */
   sent(): Promise<void> {
     this.flush();
-    if (this.#closed || !this.#held) return Promise.resolve();
+    if (this.#closed || !this.#heldLength) return Promise.resolve();
     return new Promise((resolve) => this.#sentWaiters.push(resolve));
   }
 
@@ -160,12 +199,12 @@ export class OutputChannel {
     this.#unackedBytes -= dropped;
     this.#clearStall();
     this.#drain();
-    if (this.#held.length < this.windowBytes) this.#wake();
+    if (this.#heldLength < this.windowBytes) this.#wake();
   }
 
   /** Null when a producer may write more (less than a window's worth waits to be sent), else resolves when it may. */
   room(): Promise<void> | null {
-    if (this.#closed || this.#held.length + this.#pending.length < this.windowBytes) return null;
+    if (this.#closed || this.#heldLength + this.#pending.length < this.windowBytes) return null;
     this.flush();
     return new Promise((resolve) => this.#waiters.push(resolve));
   }

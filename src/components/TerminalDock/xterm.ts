@@ -9,6 +9,7 @@ import {FitAddon} from '@xterm/addon-fit';
 import {Unicode11Addon} from '@xterm/addon-unicode11';
 import '@xterm/xterm/css/xterm.css';
 import type {LabSessionClient} from '@site/src/client/session';
+import {isSoftwareGl, useWebgl} from './renderer';
 
 export interface TerminalController {
   fit(): void;
@@ -122,15 +123,6 @@ function copyText(text: string): void {
 }
 
 /**
- * WebGL only at a device pixel ratio of 1: at 2 or 3 (phones, HiDPI screens) xterm's WebGL
- * renderer draws the glyphs 2-3x too large and clips them (xterm.js issue 4728), while the
- * DOM renderer is right at every ratio.
- */
-export function useWebgl(devicePixelRatio: number, webgl2: boolean): boolean {
-  return webgl2 && devicePixelRatio === 1;
-}
-
-/**
  * Ctrl+V (as well as Ctrl+Shift+V) pastes, as in most web pages and Windows
  * terminals: the key is left to the browser, which fires its paste event.
  * Bash's quoted-insert (^V) is not needed in this terminal.
@@ -146,11 +138,17 @@ function confirmLeave(e: BeforeUnloadEvent): void {
   e.returnValue = '';
 }
 
-function webgl2Available(): boolean {
+/** WebGL 2 and whether it is drawn in software (the probe's context is released at once). */
+function webgl2Probe(): {webgl2: boolean; software: boolean} {
   try {
-    return !!document.createElement('canvas').getContext('webgl2');
+    const gl = document.createElement('canvas').getContext('webgl2');
+    if (!gl) return {webgl2: false, software: false};
+    const info = gl.getExtension('WEBGL_debug_renderer_info');
+    const name = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+    gl.getExtension('WEBGL_lose_context')?.loseContext();
+    return {webgl2: true, software: isSoftwareGl(name)};
   } catch {
-    return false;
+    return {webgl2: false, software: false};
   }
 }
 
@@ -200,7 +198,8 @@ export function mountTerminal(
   let renderer: 'webgl' | 'dom' = 'dom';
   let disposed = false;
   let webgl: {dispose(): void} | null = null;
-  if (useWebgl(window.devicePixelRatio, webgl2Available())) {
+  const gl = webgl2Probe();
+  if (useWebgl(window.devicePixelRatio, gl.webgl2, gl.software)) {
     import('@xterm/addon-webgl')
       .then(({WebglAddon}) => {
         if (disposed) return;

@@ -9,6 +9,7 @@ import {FitAddon} from '@xterm/addon-fit';
 import {Unicode11Addon} from '@xterm/addon-unicode11';
 import '@xterm/xterm/css/xterm.css';
 import type {LabSessionClient} from '@site/src/client/session';
+import {registerTermLinks} from './links';
 
 export interface TerminalController {
   fit(): void;
@@ -251,6 +252,8 @@ export function mountTerminal(
       client.input(data);
     }),
   ];
+  // Terms and refusals in the output link to the terminology and troubleshooting pages.
+  subs.push(registerTermLinks(term));
   client.resize(term.cols, term.rows);
   el.dataset.cols = String(term.cols);
   const detach = client.attachSink({write: (data, drawn) => term.write(data, drawn)});

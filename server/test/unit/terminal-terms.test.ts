@@ -111,7 +111,7 @@ describe('the lab\'s refusals', () => {
     const ids = (file: string) => {
       const text = readFileSync(new URL(`../../../docs/${file}`, import.meta.url), 'utf8');
       const out = new Set<string>();
-      for (const m of text.matchAll(/^#{2,4} (.+?)(?: \{#([a-z0-9-]+)\})?$/gm)) {
+      for (const m of text.matchAll(/^#{2,4} (.+?)(?: \\?\{#([a-z0-9-]+)\})?$/gm)) {
         out.add(m[2] ?? m[1]!.toLowerCase().replace(/[^a-z0-9 -]/g, '').trim().replace(/ /g, '-'));
       }
       return out;

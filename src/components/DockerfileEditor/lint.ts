@@ -8,7 +8,8 @@
 import type {Extension} from '@codemirror/state';
 import {linter} from '@codemirror/lint';
 import {dockerfileDiagnostics} from './diagnostics';
+import {withBuffer} from './with-buffer';
 
 export function dockerfileLint(): Extension {
-  return linter((view) => dockerfileDiagnostics(view.state.doc.toString()), {delay: 300, autoPanel: true});
+  return linter((view) => withBuffer(() => dockerfileDiagnostics(view.state.doc.toString())), {delay: 300, autoPanel: true});
 }

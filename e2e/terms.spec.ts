@@ -100,6 +100,7 @@ test('each listed term and the lab\'s refusals link to the section that explains
 });
 
 test('the editor lints a broken Dockerfile before Build, in the server\'s words, and clears when it is fixed', async ({page, baseURL}) => {
+  test.setTimeout(400_000);
   await haveReader(page, baseURL!);
   await page.goto('/docs/writing-a-dockerfile');
   const dockerfile = await pinnedBlock(page, 'FROM busybox', {context: 'hello', lang: 'dockerfile'});

@@ -16,6 +16,7 @@ const sidebars: SidebarsConfig = {
     'building',
     'logging-in-and-pushing',
     'what-comes-next',
+    'troubleshooting',
   ],
   runningTheLab: [
     {

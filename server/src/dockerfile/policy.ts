@@ -1,6 +1,14 @@
 import {DockerfileParser, type Instruction} from 'dockerfile-ast';
 import {checkHost, resolveHost, urlHost, type Resolve} from './addresses';
 import {expandedLength} from './expansion';
+import {
+  dockerfileMessages as say,
+  MAX_DOCKERFILE_CHARS,
+  MAX_DOCKERFILE_LINES,
+  NOT_ALLOWED,
+  syntaxDirectives,
+  textFindings,
+} from '../../../src/protocol/dockerfile-rules';
 
 /** What the policy needs to know about an image a Dockerfile names. */
 export interface ImageFacts {
@@ -25,12 +33,8 @@ export interface PolicyOptions {
 
 export type PolicyResult = {ok: true} | {ok: false; line: number; message: string};
 
-/** The refusal for an image the reader may not use: the same whether it exists or not. */
-export const NOT_ALLOWED = "a Dockerfile here may use only the lab's base images and your own images";
-
-/** Largest Dockerfile the policy reads. */
-export const MAX_DOCKERFILE_CHARS = 8 * 1024;
-export const MAX_DOCKERFILE_LINES = 200;
+// The rules' words are shared with the page's editor lint.
+export {MAX_DOCKERFILE_CHARS, MAX_DOCKERFILE_LINES, NOT_ALLOWED};
 
 /** Characters an image reference is made of: an ARG used in FROM must expand to these only. */
 const REF_CHARS = /^[A-Za-z0-9._:/@-]*$/;
@@ -53,26 +57,24 @@ class Refusal extends Error {
  * Dockerfile, `scratch`, a lab base image or the reader's own image; no
  * custom frontend (`# syntax`, BUILDKIT_* build args); no ADD URL that
  * points at this machine or a private network; no ARG/ENV value that
- * expands beyond the limit. Returns the first refusal with its line (1-based).
+ * expands beyond the limit; no password or token written into an ARG/ENV.
+ * Returns the first refusal with its line (1-based).
  */
 export async function checkDockerfile(text: string, opts: PolicyOptions): Promise<PolicyResult> {
   // The parser's cost grows faster than the text (measured: up to about 0.2 s for 16 KiB, seconds for 64 KiB; under 0.1 s at this bound),
   // and it runs on the server's event loop: bound the input first. Lesson Dockerfiles are far smaller.
-  const lines = text.split('\n').length;
-  if (text.length > MAX_DOCKERFILE_CHARS || lines > MAX_DOCKERFILE_LINES) {
-    return {
-      ok: false,
-      line: 0,
-      message: `this Dockerfile is larger than the lab builds (${MAX_DOCKERFILE_LINES} lines and ${MAX_DOCKERFILE_CHARS / 1024} KiB at most)`,
-    };
-  }
+  // The rules the page's lint shares (the size bound first); the builder's own parse errors stay the builder's to print.
+  const first = textFindings(text, opts.allowedSyntax).find((f) => f.by === 'lab');
+  if (first?.rule === 'too-large') return {ok: false, line: 0, message: first.message};
+  let refusal: Refusal | null = null;
   try {
     await new Check(text, opts).run();
-    return {ok: true};
   } catch (err) {
-    if (err instanceof Refusal) return {ok: false, line: err.line, message: err.message};
-    throw err;
+    if (!(err instanceof Refusal)) throw err;
+    refusal = err;
   }
+  if (first && (!refusal || (first.line < refusal.line && refusal.line !== 0))) return {ok: false, line: first.line, message: first.message};
+  return refusal ? {ok: false, line: refusal.line, message: refusal.message} : {ok: true};
 }
 
 /** Variable lengths in scope: ARGs and ENVs (ENV wins, as in the builder). */
@@ -98,7 +100,7 @@ class Check {
   async run(): Promise<void> {
     this.#buildArgs();
     const file = DockerfileParser.parse(this.#text);
-    this.#directives(file.getDirectives().map((d) => ({name: d.getName(), value: d.getValue(), line: d.getRange().start.line + 1})));
+    this.#directives();
     const escape = file.getEscapeCharacter();
     const instructions = file.getInstructions();
     for (const i of instructions) {
@@ -143,29 +145,14 @@ class Check {
   #buildArgs(): void {
     for (const key of Object.keys(this.#opts.buildArgs)) {
       if (/^BUILDKIT_/i.test(key)) {
-        throw new Refusal(0, `--build-arg ${key}: BUILDKIT_* build arguments are reserved for the lab (they select the builder's frontend and caches)`);
+        throw new Refusal(0, say.buildkitArg(key));
       }
     }
   }
 
-  #directives(parsed: Array<{name: string; value: string; line: number}>): void {
-    const found = parsed.filter((d) => d.name.toLowerCase() === 'syntax');
-    // The parser's view, and the raw leading comment lines in case the two disagree on what counts as a directive.
-    const lines = this.#text.split(/\r?\n/);
-    for (let n = 0; n < lines.length; n++) {
-      const l = lines[n]!.trim();
-      if (l === '') continue;
-      if (!l.startsWith('#')) break;
-      const m = /^#\s*syntax\s*=\s*(.*)$/i.exec(l);
-      if (m) found.push({name: 'syntax', value: m[1]!.trim(), line: n + 1});
-    }
-    for (const d of found) {
-      if (!this.#opts.allowedSyntax.includes(d.value)) {
-        throw new Refusal(
-          d.line,
-          `# syntax=${d.value}: this lab builds with the engine's own Dockerfile frontend; a # syntax directive would run an image as the builder's frontend`,
-        );
-      }
+  #directives(): void {
+    for (const d of syntaxDirectives(this.#text)) {
+      if (!this.#opts.allowedSyntax.includes(d.value)) throw new Refusal(d.line, say.syntax(d.value));
     }
   }
 
@@ -213,14 +200,14 @@ class Check {
   }
 
   async #allowed(image: string, line: number, where: string): Promise<ImageFacts> {
-    if (!image) throw new Refusal(line, `${where} names no image`);
+    if (!image) throw new Refusal(line, say.noImage(where));
     let facts = this.#images.get(image);
     if (!facts) {
       facts = this.#opts.image(image);
       this.#images.set(image, facts);
     }
     const found = await facts;
-    if (!found) throw new Refusal(line, `${where} "${image}": ${NOT_ALLOWED}`);
+    if (!found) throw new Refusal(line, say.notAllowed(where, image));
     return found;
   }
 

@@ -1,7 +1,8 @@
 import {describe, expect, it} from 'vitest';
 import {checkHost, refusedAddress} from '../../src/dockerfile/addresses';
 import {expandedLength} from '../../src/dockerfile/expansion';
-import {checkDockerfile, type PolicyOptions} from '../../src/dockerfile/policy';
+import {checkDockerfile, NOT_ALLOWED, type PolicyOptions} from '../../src/dockerfile/policy';
+import {dockerfileMessages} from '../../../src/protocol/dockerfile-rules';
 
 const allowed = new Set(['busybox', 'debian:bookworm-slim', 'me/app:1']);
 const opts = (over: Partial<PolicyOptions> = {}): PolicyOptions => ({
@@ -161,5 +162,27 @@ describe('expansion', () => {
     expect(await check(`FROM busybox\n${'RUN true\n'.repeat(200)}`)).toMatchObject({ok: false, line: 0});
     // RUN is expanded by the step's shell, not the builder; ordinary Dockerfiles pass.
     expect((await check('FROM busybox\nENV PATH=/x:$PATH\nRUN echo $PATH $PATH')).ok).toBe(true);
+  });
+});
+
+describe('secrets written into the image', () => {
+  it.each([
+    ['FROM busybox\nENV PASSWORD=hunter2', 2, 'ENV PASSWORD'],
+    ['FROM busybox\nARG GITHUB_TOKEN=ghp_x', 2, 'ARG GITHUB_TOKEN'],
+    ['ARG DB_PASSWORD=x\nFROM busybox', 1, 'ARG DB_PASSWORD'],
+    ['FROM busybox\nENV A=1 api_key="k"', 2, 'ENV api_key'],
+  ])('refuses %j at line %i, in the words the page lints with', async (text, line, what) => {
+    const r = await check(text);
+    expect(r).toEqual({ok: false, line, message: dockerfileMessages.secret(what.split(' ')[0]!, what.split(' ')[1]!)});
+  });
+  it('allows a secret ARG declared without a value, and names that only look alike', async () => {
+    expect(await check('FROM busybox\nARG TOKEN\nENV PATH=/x TOKENIZER_DIR=/t PASSWORDLESS=1')).toEqual({ok: true});
+  });
+  it('reports the earliest line when a shared rule and an image refusal both apply', async () => {
+    expect(await check('FROM other/app\nENV TOKEN=x')).toMatchObject({ok: false, line: 1, message: `FROM "other/app": ${NOT_ALLOWED}`});
+    expect(await check('ARG TOKEN=x\nFROM other/app')).toMatchObject({ok: false, line: 1, message: dockerfileMessages.secret('ARG', 'TOKEN')});
+  });
+  it('leaves the builder its own parse errors (it prints them with the line)', async () => {
+    expect(await check('FROM busybox\nFROBNICATE now')).toEqual({ok: true});
   });
 });

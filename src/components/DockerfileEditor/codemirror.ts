@@ -17,6 +17,7 @@ import {bracketMatching, StreamLanguage, syntaxHighlighting} from '@codemirror/l
 import {defaultKeymap, history, historyKeymap} from '@codemirror/commands';
 import {dockerFile} from '@codemirror/legacy-modes/mode/dockerfile';
 import {classHighlighter} from '@lezer/highlight';
+import {dockerfileLint} from './lint';
 
 export interface DockerfileCodeMirror {
   getDoc(): string;
@@ -79,6 +80,7 @@ export function createDockerfileEditor(options: {
         bracketMatching(),
         StreamLanguage.define(dockerFile),
         syntaxHighlighting(classHighlighter),
+        dockerfileLint(),
         keymap.of([...defaultKeymap, ...historyKeymap]),
         EditorView.lineWrapping,
         theme,

@@ -10,6 +10,7 @@ import {Unicode11Addon} from '@xterm/addon-unicode11';
 import '@xterm/xterm/css/xterm.css';
 import type {LabSessionClient} from '@site/src/client/session';
 import {isSoftwareGl, useWebgl} from './renderer';
+import {registerTermLinks} from './links';
 
 export interface TerminalController {
   fit(): void;
@@ -250,6 +251,8 @@ export function mountTerminal(
       client.input(data);
     }),
   ];
+  // Terms and refusals in the output link to the terminology and troubleshooting pages.
+  subs.push(registerTermLinks(term));
   client.resize(term.cols, term.rows);
   el.dataset.cols = String(term.cols);
   const detach = client.attachSink({write: (data, drawn) => term.write(data, drawn)});

@@ -1,0 +1,65 @@
+import {describe, expect, it} from 'vitest';
+import {
+  dockerfileMessages,
+  isOfficialImageName,
+  MAX_DOCKERFILE_LINES,
+  officialRepository,
+  textFindings,
+} from '../dockerfile-rules';
+
+const rules = (text: string, allowedSyntax?: string[]) => textFindings(text, allowedSyntax).map((f) => [f.rule, f.line]);
+
+describe('textFindings', () => {
+  it('finds nothing in a lesson-like Dockerfile', () => {
+    expect(textFindings('# a comment\nARG V=1\nFROM busybox\nENV PATH="/opt/venv/bin:$PATH" HF_HOME=/h\nRUN echo hi\nCMD ["sh"]\n')).toEqual([]);
+  });
+  it('flags unknown instructions in the builder\'s words, in any case', () => {
+    expect(textFindings('FROM busybox\nFROBNICATE now\nform x\n')).toEqual([
+      {rule: 'unknown-instruction', line: 2, message: 'unknown instruction: FROBNICATE', by: 'builder'},
+      {rule: 'unknown-instruction', line: 3, message: 'unknown instruction: FORM', by: 'builder'},
+    ]);
+  });
+  it('flags the first instruction before any FROM (ARG may come first) and an empty file', () => {
+    expect(rules('ARG X=1\nRUN echo\nCOPY a b\nFROM busybox')).toEqual([['no-build-stage', 2]]);
+    expect(textFindings('RUN echo')[0]!.message).toBe(dockerfileMessages.noBuildStage());
+    expect(rules('# only a comment\n')).toEqual([['no-instructions', 0]]);
+  });
+  it('flags secrets given a value in ARG and ENV, both forms, one finding per name', () => {
+    expect(rules('FROM busybox\nENV PASSWORD=x\nARG GITHUB_TOKEN=y\nENV DB_SECRET z\nENV A=1 API_KEY=k')).toEqual([
+      ['secret', 2],
+      ['secret', 3],
+      ['secret', 4],
+      ['secret', 5],
+    ]);
+    expect(textFindings('FROM busybox\nENV PASSWORD=x')[0]!.message).toBe(dockerfileMessages.secret('ENV', 'PASSWORD'));
+  });
+  it('does not flag secret names without a value, nor names that merely contain the word', () => {
+    expect(rules('FROM busybox\nARG TOKEN\nARG PASSWORD=\nENV TOKENIZER_DIR=/t PASSWORDLESS=1')).toEqual([]);
+  });
+  it('flags # syntax unless allowed', () => {
+    expect(rules('# syntax=docker/dockerfile:1\nFROM busybox')).toEqual([['syntax', 1]]);
+    expect(rules('# syntax=docker/dockerfile:1\nFROM busybox', ['docker/dockerfile:1'])).toEqual([]);
+  });
+  it('stops at the size bound with one finding', () => {
+    expect(rules('FROM busybox\n' + 'RUN true\n'.repeat(MAX_DOCKERFILE_LINES))).toEqual([['too-large', 0]]);
+  });
+});
+
+describe('official image names', () => {
+  it.each([
+    ['busybox', true],
+    ['python:3.12', true],
+    ['library/alpine', true],
+    ['docker.io/library/ubuntu:24.04', true],
+    ['alpine@sha256:abc', true],
+    ['me/app', false],
+    ['localhost:5000/me/app:1', false],
+    ['registry.example/x', false],
+  ])('%s → %s', (ref, official) => {
+    expect(isOfficialImageName(ref)).toBe(official);
+  });
+  it('gives the repository as Docker Hub names it', () => {
+    expect(officialRepository('debian:bookworm-slim')).toBe('debian');
+    expect(officialRepository('docker.io/library/busybox@sha256:ab')).toBe('busybox');
+  });
+});

@@ -1,0 +1,163 @@
+/**
+ * The lab's Dockerfile rules and their wording, shared by the companion
+ * server's policy (server/src/dockerfile/policy.ts, which refuses a build) and
+ * the page's editor lint (src/components/DockerfileEditor/lint.ts, which warns
+ * as the reader types): one set of words for both.
+ *
+ * Plain TypeScript over `dockerfile-ast` (no Node APIs), so the page can load
+ * it with the editor. What needs the engine (whether an image is the reader's
+ * own) stays in the server; the page only knows the rules that hold for any
+ * reader (`textFindings`) and the lab's base images it is told about.
+ */
+import {DockerfileParser} from 'dockerfile-ast';
+
+/** The refusal for an image the reader may not use: the same whether it exists or not. */
+export const NOT_ALLOWED = "a Dockerfile here may use only the lab's base images and your own images";
+
+/**
+ * The repositories of the lab's base images as scripts/lab-engine.sh makes them
+ * (and the lessons use). The server asks the engine instead (an image without
+ * an owner label is a base image); the page, which cannot, lints with these.
+ */
+export const LAB_BASE_REPOSITORIES: readonly string[] = ['busybox', 'debian'];
+
+/** Largest Dockerfile the policy reads. */
+export const MAX_DOCKERFILE_CHARS = 8 * 1024;
+export const MAX_DOCKERFILE_LINES = 200;
+
+/** The Dockerfile instructions the builder knows (Docker 26, BuildKit's frontend). */
+export const INSTRUCTIONS: ReadonlySet<string> = new Set([
+  'ADD', 'ARG', 'CMD', 'COPY', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'FROM', 'HEALTHCHECK', 'LABEL',
+  'MAINTAINER', 'ONBUILD', 'RUN', 'SHELL', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR',
+]);
+
+/**
+ * ARG/ENV names that hold a secret (as a whole word between underscores:
+ * `GITHUB_TOKEN`, not `TOKENIZER_DIR`): a value written after them stays in the
+ * image (`docker history`, `docker inspect`) for everyone who pulls it.
+ */
+export const SECRET_NAME = /(?:^|_)(?:PASSWORD|PASSWD|PASSPHRASE|TOKEN|SECRET|API_?KEY|PRIVATE_?KEY|CREDENTIALS?)(?:_|$)/i;
+
+/** The words of each refusal. The server prints them after `ERROR: Dockerfile line N: `. */
+export const dockerfileMessages = {
+  tooLarge: () =>
+    `this Dockerfile is larger than the lab builds (${MAX_DOCKERFILE_LINES} lines and ${MAX_DOCKERFILE_CHARS / 1024} KiB at most)`,
+  noImage: (where: string) => `${where} names no image`,
+  notAllowed: (where: string, image: string) => `${where} "${image}": ${NOT_ALLOWED}`,
+  syntax: (value: string) =>
+    `# syntax=${value}: this lab builds with the engine's own Dockerfile frontend; a # syntax directive would run an image as the builder's frontend`,
+  buildkitArg: (key: string) =>
+    `--build-arg ${key}: BUILDKIT_* build arguments are reserved for the lab (they select the builder's frontend and caches)`,
+  /** Words the builder itself prints (BuildKit's Dockerfile parser), so the lint says what Build will say. */
+  unknownInstruction: (word: string) => `unknown instruction: ${word}`,
+  noBuildStage: () => 'no build stage in current context',
+  noInstructions: () => 'file with no instructions',
+  secret: (keyword: string, name: string) =>
+    `${keyword} ${name}: a password or token written in a Dockerfile stays in the image for everyone who pulls it ` +
+    '(docker history shows it): give it when the container runs instead',
+};
+
+export type RuleId = 'too-large' | 'unknown-instruction' | 'no-build-stage' | 'no-instructions' | 'secret' | 'syntax';
+
+export interface Finding {
+  rule: RuleId;
+  /** 1-based; 0 for the whole file. */
+  line: number;
+  message: string;
+  /**
+   * Who says so: `lab` (the lab's policy refuses before the engine sees the
+   * file) or `builder` (the engine's builder fails the build with these words).
+   */
+  by: 'lab' | 'builder';
+}
+
+/**
+ * The rules that need nothing but the text, in line order: size, unknown
+ * instructions, an instruction before the first FROM (or no FROM), `# syntax`
+ * directives not in `allowedSyntax`, and secrets in ARG/ENV values.
+ */
+export function textFindings(text: string, allowedSyntax: readonly string[] = []): Finding[] {
+  if (text.length > MAX_DOCKERFILE_CHARS || text.split('\n').length > MAX_DOCKERFILE_LINES) {
+    return [{rule: 'too-large', line: 0, message: dockerfileMessages.tooLarge(), by: 'lab'}];
+  }
+  const findings: Finding[] = [];
+  for (const d of syntaxDirectives(text)) {
+    if (!allowedSyntax.includes(d.value)) findings.push({rule: 'syntax', line: d.line, message: dockerfileMessages.syntax(d.value), by: 'lab'});
+  }
+  const file = DockerfileParser.parse(text);
+  const instructions = file.getInstructions();
+  let stage = false;
+  let reportedStage = false;
+  for (const i of instructions) {
+    const keyword = i.getKeyword().toUpperCase();
+    const line = i.getRange().start.line + 1;
+    if (!INSTRUCTIONS.has(keyword)) {
+      findings.push({rule: 'unknown-instruction', line, message: dockerfileMessages.unknownInstruction(keyword), by: 'builder'});
+      continue;
+    }
+    if (keyword === 'FROM') stage = true;
+    else if (!stage && keyword !== 'ARG' && !reportedStage) {
+      findings.push({rule: 'no-build-stage', line, message: dockerfileMessages.noBuildStage(), by: 'builder'});
+      reportedStage = true;
+    }
+    if (keyword === 'ARG' || keyword === 'ENV') {
+      for (const p of properties(i)) {
+        const value = p.getValue();
+        if (value !== null && value !== '' && SECRET_NAME.test(p.getName())) {
+          findings.push({rule: 'secret', line, message: dockerfileMessages.secret(keyword, p.getName()), by: 'lab'});
+        }
+      }
+    }
+  }
+  if (instructions.length === 0) findings.push({rule: 'no-instructions', line: 0, message: dockerfileMessages.noInstructions(), by: 'builder'});
+  return findings.sort((a, b) => a.line - b.line);
+}
+
+/** `# syntax=` directives: the parser's, and leading comment lines in case the two disagree on what counts. */
+export function syntaxDirectives(text: string): Array<{value: string; line: number}> {
+  const found: Array<{value: string; line: number}> = [];
+  const seen = new Set<number>();
+  for (const d of DockerfileParser.parse(text).getDirectives()) {
+    if (d.getName().toLowerCase() !== 'syntax') continue;
+    const line = d.getRange().start.line + 1;
+    seen.add(line);
+    found.push({value: d.getValue(), line});
+  }
+  const lines = text.split(/\r?\n/);
+  for (let n = 0; n < lines.length; n++) {
+    const l = lines[n]!.trim();
+    if (l === '') continue;
+    if (!l.startsWith('#')) break;
+    const m = /^#\s*syntax\s*=\s*(.*)$/i.exec(l);
+    if (m && !seen.has(n + 1)) found.push({value: m[1]!.trim(), line: n + 1});
+  }
+  return found;
+}
+
+/**
+ * Docker Hub's official images (`alpine`, `python:3.12`, `library/…`): a
+ * reader can never name an image of their own so (the lab reserves those
+ * names), so in FROM such an image is allowed only if it is one of the lab's
+ * base images. Other names may be the reader's own: only the server knows.
+ */
+export function isOfficialImageName(ref: string): boolean {
+  const name = ref.replace(/@.*$/, '').toLowerCase();
+  if (name.startsWith('docker.io/library/') || name.startsWith('library/')) return true;
+  const first = name.split('/')[0]!;
+  if (name.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost')) return false;
+  return !name.includes('/');
+}
+
+/** An image reference's repository (without tag or digest), as Docker Hub spells an official one: `busybox`. */
+export function officialRepository(ref: string): string {
+  return ref
+    .replace(/@.*$/, '')
+    .replace(/:[^/:]*$/, '')
+    .toLowerCase()
+    .replace(/^docker\.io\//, '')
+    .replace(/^library\//, '');
+}
+
+function properties(i: unknown): Array<{getName(): string; getValue(): string | null}> {
+  return (i as {getProperties?(): Array<{getName(): string; getValue(): string | null}>}).getProperties?.() ?? [];
+}

@@ -17,6 +17,8 @@ import {bracketMatching, StreamLanguage, syntaxHighlighting} from '@codemirror/l
 import {defaultKeymap, history, historyKeymap} from '@codemirror/commands';
 import {dockerFile} from '@codemirror/legacy-modes/mode/dockerfile';
 import {classHighlighter} from '@lezer/highlight';
+import type {InstructionMark} from '../../protocol/views';
+import {buildGutter, setBuildMarks} from './build-gutter';
 
 export interface DockerfileCodeMirror {
   getDoc(): string;
@@ -24,6 +26,8 @@ export interface DockerfileCodeMirror {
   setDoc(text: string): void;
   focus(): void;
   destroy(): void;
+  /** Mark each instruction by what the build of `builtText` did (the gutter of ./build-gutter.ts). */
+  setBuildMarks(marks: InstructionMark[] | null, builtText: string): void;
 }
 
 const theme = EditorView.theme({
@@ -72,6 +76,7 @@ export function createDockerfileEditor(options: {
       doc: options.doc,
       extensions: [
         lineNumbers(),
+        buildGutter(),
         highlightActiveLineGutter(),
         history(),
         drawSelection(),
@@ -102,5 +107,6 @@ export function createDockerfileEditor(options: {
     },
     focus: () => view.focus(),
     destroy: () => view.destroy(),
+    setBuildMarks: (marks, builtText) => setBuildMarks(view, marks, builtText),
   };
 }

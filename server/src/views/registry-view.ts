@@ -15,6 +15,7 @@ import type {RegistryLayer, RegistryRepository, RegistryTag} from '../../../src/
 import {httpRequest, type PlainResponse} from '../registry-auth/http-request';
 import {grant, type Access} from '../registry-auth/scopes';
 import type {TokenSigner} from '../registry-auth/signer';
+import {shortCreatedBy} from './built-image';
 
 const MANIFEST_TYPES = [
   'application/vnd.docker.distribution.manifest.v2+json',
@@ -138,7 +139,7 @@ export class RegistryView {
     const layers: RegistryLayer[] = (manifest.layers ?? []).map((l, i) => ({
       digest: l.digest,
       size: l.size,
-      ...(steps[i] ? {createdBy: steps[i]!.replace(/\s+# buildkit$/, '')} : {}),
+      ...(steps[i] ? {createdBy: shortCreatedBy(steps[i]!)} : {}),
     }));
     return {
       tag,

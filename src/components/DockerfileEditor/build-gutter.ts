@@ -34,6 +34,11 @@ class BuildMark extends GutterMarker {
 
   override toDOM(): Node {
     const el = document.createElement('span');
+    if (this.line === 0) {
+      // The gutter's width keeper (initialSpacer): no mark of any line.
+      el.textContent = SYMBOL.cached;
+      return el;
+    }
     el.className = `cm-build-mark cm-build-${this.state}`;
     el.dataset.state = this.state;
     el.dataset.line = String(this.line);

@@ -28,8 +28,9 @@ import {
 import type {RunnableProps} from '@site/src/remark/runnable-blocks';
 import styles from './styles.module.css';
 
-/** Shown after a build only: fetched then, not with the page. */
-const ImageLayers = lazy(() => import('@site/src/components/ImageLayers'));
+/** Shown after a build only: fetched when a build starts, not with the page. */
+const loadImageLayers = () => import('@site/src/components/ImageLayers');
+const ImageLayers = lazy(loadImageLayers);
 
 /** What the remark plugin gives each runnable block. */
 export interface Props extends RunnableProps {
@@ -88,6 +89,10 @@ export default function RunnableBlock(props: Props): ReactNode {
   else if (run.state === 'error') state = 'error';
   else state = 'idle';
   const canRun = connection === 'online' && !busyHere && !unresolved;
+  const builds = isDockerfile || /^docker\s+(image\s+)?build\b/.test(command);
+  useEffect(() => {
+    if (busyHere && builds) void loadImageLayers().catch(() => undefined);
+  }, [busyHere, builds]);
 
   // Busy or offline, the button stays focusable (aria-disabled): `disabled` would drop the
   // keyboard focus to <body>. A command that asks for input takes the focus to the terminal.

@@ -4,6 +4,7 @@
  * line; the registry page's digest (the same as the push output's and the registry API's); and
  * another reader's registry page, which shows none of it.
  */
+import AxeBuilder from '@axe-core/playwright';
 import {expect, test, type Page} from '@playwright/test';
 import {labEnv, registryGet} from '../server/test/integration/lab-env';
 import {haveReader, labPasswordFromDock, pinnedBlock, runBlock, terminalText, typeInTerminal, waitForTerminal} from './lab';
@@ -14,6 +15,12 @@ async function helloDockerfile(page: Page) {
   await page.goto('/docs/building');
   await page.locator('summary', {hasText: 'The `hello` Dockerfile'}).or(page.locator('summary', {hasText: 'hello Dockerfile'})).first().click();
   return pinnedBlock(page, 'FROM busybox', {context: 'hello', lang: 'dockerfile'});
+}
+
+/** Serious or critical axe findings inside `selector` (the new views meet the site's bar, e2e/accessibility.spec.ts). */
+async function seriousViolations(page: Page, selector: string): Promise<string[]> {
+  const results = await new AxeBuilder({page}).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).include(selector).analyze();
+  return results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes[0]?.target.join(' ')}`);
 }
 
 /** Line number → state of the gutter's marks (first line of each instruction). */
@@ -69,6 +76,8 @@ test('a rebuild after changing the RUN echo line marks exactly that line rebuilt
   ]);
   expect(lines.slice(0, -5).every(([line, origin]) => line === null && origin === 'base')).toBe(true);
   await expect(b.getByTestId('image-layers-summary')).toHaveText(/ran 1 step and took 2 from the cache/);
+  expect(await seriousViolations(page, '[data-testid="image-layers"]')).toEqual([]);
+  expect(await seriousViolations(page, '[data-testid="dockerfile-editor"]')).toEqual([]);
 });
 
 test("the registry page shows the pushed digest; another reader's page shows none of it", async ({page, baseURL, browser}) => {
@@ -105,6 +114,8 @@ test("the registry page shows the pushed digest; another reader's page shows non
   expect(api.headers.get('docker-content-digest')).toBe(pushed);
   await expect(tag).toContainText(/linux\/(amd64|arm64)/);
   await expect(tag.getByTestId('registry-pull')).toHaveText(new RegExp(`^docker pull \\S+/${user}/hello:latest$`));
+  await tag.locator('summary').click(); // the layers
+  expect(await seriousViolations(page, '[data-testid="registry-page"]')).toEqual([]);
 
   // Another reader, in another browser: their page is empty, and asking for the repository by name is refused.
   const other = await browser.newContext({baseURL});

@@ -62,7 +62,7 @@ const marksField = StateField.define<RangeSet<GutterMarker>>({
 const theme = EditorView.baseTheme({
   '.cm-build-gutter .cm-gutterElement': {padding: '0 4px', minWidth: '1.4em', textAlign: 'center'},
   '.cm-build-cached': {color: 'var(--ifm-color-success-darkest, #1a7f37)'},
-  '.cm-build-rebuilt': {color: 'var(--ifm-color-warning-darkest, #9a6700)', fontWeight: 'bold'},
+  '.cm-build-rebuilt': {color: 'var(--ifm-font-color-base, #1c1e21)', fontWeight: 'bold'},
   '.cm-build-config, .cm-build-base': {color: 'var(--ifm-color-emphasis-600, #666)'},
 });
 

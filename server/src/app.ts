@@ -6,7 +6,9 @@ import {readerRoutes} from './readers/http';
 import {ReaderServices} from './readers/services';
 import type {Engine} from './engine';
 import {EnginePool} from './engine/pool';
-import {createLabServer} from './http/server';
+import {createLabServer, type ExtraHttp} from './http/server';
+import {registryView} from './views/registry-wiring';
+import {registryViewRoute} from './views/registry-route';
 import {LessonContexts} from './lessons/context';
 import type {Logger} from './log';
 import {SessionManager} from './session/manager';
@@ -54,7 +56,10 @@ export async function startLab(config: LabConfig, log: Logger): Promise<RunningL
   manager.watchEngine(ENGINE_CHECK_MS);
   manager.watchIdle();
   readers.watchIdle();
-  const http = createLabServer(config, manager, log, {routes: readerRoutes(readers, config.allowedOrigins, log, !config.accessToken), readers});
+  const readerHttp = readerRoutes(readers, config.allowedOrigins, log, !config.accessToken);
+  const registryHttp = registryViewRoute(readers, registryView(config, readers), log);
+  const routes: ExtraHttp['routes'] = async (req, res, url) => (await readerHttp(req, res, url)) || registryHttp(req, res, url);
+  const http = createLabServer(config, manager, log, {routes, readers});
   await new Promise<void>((resolve, reject) => {
     http.server.once('error', reject);
     http.server.listen(config.port, config.host, () => {

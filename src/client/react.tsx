@@ -16,7 +16,7 @@ import {
   useSyncExternalStore,
   type ReactNode,
 } from 'react';
-import {WS_PATH} from '../protocol';
+import {WS_PATH, type BuiltImageView} from '../protocol';
 import {LabSessionClient, type BlockRun, type SessionSnapshot, type SocketLike} from './session';
 import {INITIAL_UI, LabUi, NO_EDIT, type DockerfileEdit, type UiState} from './ui';
 import {DEFAULT_LAB_REGISTRY, resolvePlaceholders, type ResolveOptions} from './placeholders';
@@ -103,6 +103,12 @@ const IDLE_RUN: BlockRun = Object.freeze({state: 'idle'}) as BlockRun;
 /** The last run of one block. */
 export function useBlockRun(blockId: string): BlockRun {
   return useLabSession().blocks[blockId] ?? IDLE_RUN;
+}
+
+/** The image the last build of lesson `context` made, if any (this tab's session). */
+export function useBuiltImage(context: string | undefined): BuiltImageView | undefined {
+  const images = useLabSession().builtImages;
+  return context ? images?.[context] : undefined;
 }
 
 /** What the placeholders resolve against: the reader's registry choice and the server's logins. */

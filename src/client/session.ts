@@ -19,6 +19,7 @@ import {
   type ErrorCode,
   type ServerMessage,
   type SessionInfo,
+  type BuiltImageView,
   splitUtf8,
   utf8Length,
 } from '../protocol';
@@ -61,6 +62,8 @@ export interface SessionSnapshot {
   command: RunningCommand | null;
   /** Last protocol error, for the dock header. */
   lastError: {code: ErrorCode; message: string} | null;
+  /** The image each lesson's last build made (layers, cached and rebuilt steps), by lesson context. */
+  builtImages?: Readonly<Record<string, BuiltImageView>>;
 }
 
 /** The subset of the browser's WebSocket the client uses. */
@@ -521,6 +524,9 @@ export class LabSessionClient {
       }
       case 'status':
         this.update({session: msg.session});
+        break;
+      case 'built-image':
+        this.update({builtImages: {...this.snapshot.builtImages, [msg.image.context]: msg.image}});
         break;
       case 'error':
         this.onError(msg.code, msg.message, msg.blockId);

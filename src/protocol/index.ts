@@ -17,6 +17,10 @@
  * The model is in server/src/session/output.ts; docs/operators.mdx says the same.
  */
 
+import type {BuiltImageView} from './views';
+
+export type {BuiltImageView} from './views';
+
 /** Path of the WebSocket endpoint, relative to the site's origin. */
 export const WS_PATH = '/companion/ws';
 /** Path of the JSON status endpoint. */
@@ -185,7 +189,17 @@ export interface PongMessage {
   t: 'pong';
 }
 
+/**
+ * After a build of a lesson's Dockerfile: the image it made, its layers and which steps ran or came
+ * from the cache (src/protocol/views.ts; made by server/src/views/built-image.ts).
+ */
+export interface BuiltImageMessage {
+  t: 'built-image';
+  image: BuiltImageView;
+}
+
 export type ServerMessage =
+  | BuiltImageMessage
   | HelloReply
   | OutputMessage
   | CommandStartMessage

@@ -1,3 +1,4 @@
+import type {BuiltImageView} from '../../../src/protocol/views';
 import type {LabConfig} from '../config';
 import type {Engine, RegistryAuth} from '../engine';
 import type {LessonContexts} from '../lessons/context';
@@ -53,7 +54,10 @@ export interface CommandEnv {
   session: SessionState;
   log: Logger;
   /** Whether the session with this public id is alive with a page attached (for name collisions). */
-  ownerActive: (ownerId: string) => boolean;  /** The reader's lab name (their namespace on the lab registry), for hints; absent without readers. */
+  ownerActive: (ownerId: string) => boolean;
+  /** A build made an image: the page shows it (views/built-image.ts). */
+  onBuiltImage?: (view: BuiltImageView) => void;
+  /** The reader's lab name (their namespace on the lab registry), for hints; absent without readers. */
   readerName?: string;
 }
 

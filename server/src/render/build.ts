@@ -15,7 +15,7 @@
  * Classic: ClassicBuildRenderer (errors are printed as they arrive; finish() returns '').
  */
 import {BuildkitPlainPrinter, type PlainFlavor} from './buildkit-printer';
-import {decodeTrace} from './buildkit-status';
+import {decodeTrace, type SolveStatus} from './buildkit-status';
 import {sourceExcerpt, sourceExcerptOfMessage} from './dockerfile-source';
 import {ClassicBuildRenderer} from './classic';
 import {type JSONMessage, type StreamError, messageError} from './jsonmessage';
@@ -31,6 +31,8 @@ export interface BuildOutputOptions {
   rateLimitMs?: number;
   /** BuildKit, buildx flavour: the Dockerfile that is built, to show a failed instruction's lines */
   dockerfile?: {name: string; text: string};
+  /** BuildKit: every decoded status, as it arrives (the steps' cached flags: views/build-steps.ts) */
+  onStatus?: (status: SolveStatus) => void;
 }
 
 /**
@@ -61,11 +63,13 @@ export class BuildOutput {
   private readonly flavor: PlainFlavor;
   private readonly dockerfile?: {name: string; text: string};
   private headerSent = false;
+  private readonly onStatus?: (status: SolveStatus) => void;
 
   constructor(opts: BuildOutputOptions) {
     this.builder = opts.builder;
     this.flavor = opts.flavor ?? 'buildx';
     this.dockerfile = opts.dockerfile;
+    this.onStatus = opts.onStatus;
     if (opts.builder === 'classic') {
       this.classic = new ClassicBuildRenderer({cols: opts.cols});
     } else {
@@ -108,6 +112,7 @@ export class BuildOutput {
       } catch {
         return ''; // a trace we cannot read is progress we cannot show, not a failed build
       }
+      this.onStatus?.(status);
       return printer.write(status);
     }
     if (msg.id === IMAGE_ID && msg.aux && typeof msg.aux === 'object') {

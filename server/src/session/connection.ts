@@ -72,6 +72,7 @@ export function handleConnection(ws: WebSocket, manager: SessionManager, log: Lo
   const events: SessionEvents = {
     commandStart: send,
     commandEnd: send,
+    builtImage: send,
     status: (info) => send({t: 'status', session: info}),
     ended: (reason) => {
       send({t: 'error', code: 'expired', message: `this terminal session has ended (${reason}); a new one starts`});

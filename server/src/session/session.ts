@@ -1,5 +1,5 @@
 import {randomBytes} from 'node:crypto';
-import type {CommandEndMessage, CommandStartMessage, ErrorCode, SessionInfo} from '../../../src/protocol';
+import type {BuiltImageMessage, CommandEndMessage, CommandStartMessage, ErrorCode, SessionInfo} from '../../../src/protocol';
 import {parseCommandLine, type ParseResult} from '../cli/parse';
 import {runCommand} from '../commands';
 import type {CommandEnv, RawInput, SessionState, Terminal} from '../commands/types';
@@ -21,6 +21,8 @@ export interface SessionEvents {
   commandStart(msg: CommandStartMessage): void;
   commandEnd(msg: CommandEndMessage): void;
   status(info: SessionInfo): void;
+  /** A build made an image (the page shows its layers and the cached steps). */
+  builtImage?(msg: BuiltImageMessage): void;
   /** The session is over (idle, grace period, server stopping): the page must start a new one. */
   ended(reason: string): void;
 }
@@ -308,6 +310,7 @@ export class Session {
     } else {
       const placed = await this.#placed();
       const env = {...this.#commandEnv(abort.signal), engine: placed.engine};
+      env.onBuiltImage = (image) => this.#events?.builtImage?.({t: 'built-image', image: {...image, ...(blockId ? {blockId} : {})}});
       try {
         placed.started();
         exitCode = await runCommand(parsed.command, env);

@@ -18,6 +18,8 @@ import {defaultKeymap, history, historyKeymap} from '@codemirror/commands';
 import {dockerFile} from '@codemirror/legacy-modes/mode/dockerfile';
 import {classHighlighter} from '@lezer/highlight';
 import {dockerfileLint} from './lint';
+import type {InstructionMark} from '../../protocol/views';
+import {buildGutter, setBuildMarks} from './build-gutter';
 
 export interface DockerfileCodeMirror {
   getDoc(): string;
@@ -25,6 +27,8 @@ export interface DockerfileCodeMirror {
   setDoc(text: string): void;
   focus(): void;
   destroy(): void;
+  /** Mark each instruction by what the build of `builtText` did (the gutter of ./build-gutter.ts). */
+  setBuildMarks(marks: InstructionMark[] | null, builtText: string): void;
 }
 
 const theme = EditorView.theme({
@@ -73,6 +77,7 @@ export function createDockerfileEditor(options: {
       doc: options.doc,
       extensions: [
         lineNumbers(),
+        buildGutter(),
         highlightActiveLineGutter(),
         history(),
         drawSelection(),
@@ -104,5 +109,6 @@ export function createDockerfileEditor(options: {
     },
     focus: () => view.focus(),
     destroy: () => view.destroy(),
+    setBuildMarks: (marks, builtText) => setBuildMarks(view, marks, builtText),
   };
 }

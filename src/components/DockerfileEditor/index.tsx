@@ -8,6 +8,7 @@
  */
 import {useEffect, useRef, useState, type ReactNode} from 'react';
 import clsx from 'clsx';
+import type {InstructionMark} from '../../protocol/views';
 import type {DockerfileCodeMirror} from './codemirror';
 import styles from './styles.module.css';
 
@@ -21,6 +22,8 @@ export interface Props {
   fallback: ReactNode;
   /** Put the cursor in the editor once it is ready. */
   autoFocus?: boolean;
+  /** What the last build did with each instruction of `text` (the gutter marks). */
+  buildMarks?: {marks: InstructionMark[]; text: string} | null;
 }
 
 export default function DockerfileEditor({
@@ -30,6 +33,7 @@ export default function DockerfileEditor({
   label = 'Dockerfile editor',
   fallback,
   autoFocus = false,
+  buildMarks = null,
 }: Props): ReactNode {
   const hostRef = useRef<HTMLDivElement>(null);
   const editorRef = useRef<DockerfileCodeMirror | null>(null);
@@ -72,6 +76,10 @@ export default function DockerfileEditor({
     editorRef.current?.setDoc(value);
   }, [value, ready]);
 
+  useEffect(() => {
+    editorRef.current?.setBuildMarks(buildMarks?.marks ?? null, buildMarks?.text ?? '');
+  }, [buildMarks, ready]);
+
   // Focus once the editor is shown: while it loads, its host is hidden and cannot take focus.
   useEffect(() => {
     if (ready && autoFocus) editorRef.current?.focus();
@@ -85,6 +93,12 @@ export default function DockerfileEditor({
       {failed && <p className={styles.failed}>The editor could not be loaded; the text above is what Build uses.</p>}
       {ready && title && <div className={styles.title}>{title}</div>}
       <div ref={hostRef} className={clsx(styles.editor, !ready && styles.hidden)} />
+      {ready && buildMarks && buildMarks.marks.length > 0 && (
+        <p className={styles.legend} data-testid="build-gutter-legend">
+          Gutter, from the last build: <span aria-hidden="true">✓</span> cached, <span aria-hidden="true">⟳</span> rebuilt,{' '}
+          <span aria-hidden="true">·</span> metadata only, <span aria-hidden="true">▁</span> base image.
+        </p>
+      )}
     </div>
   );
 }

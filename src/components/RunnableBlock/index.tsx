@@ -8,7 +8,7 @@
  * (Dockerfile), Edit/Reset for Dockerfiles, and the state of the last run.
  * What is shown and what is sent are the same text.
  */
-import {useCallback, useEffect, useMemo, useRef, useState, type ReactNode} from 'react';
+import {lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState, type ReactNode} from 'react';
 import clsx from 'clsx';
 import CodeBlock from '@theme/CodeBlock';
 import DockerfileEditor from '@site/src/components/DockerfileEditor';
@@ -16,6 +16,7 @@ import {asksForInput, blockKind, buildCommand, shellCommandLine, shortHash} from
 import {hasPlaceholder} from '@site/src/client/placeholders';
 import {
   useBlockRun,
+  useBuiltImage,
   useDockerfileEdit,
   useEnsureConnected,
   useLab,
@@ -26,6 +27,10 @@ import {
 } from '@site/src/client/react';
 import type {RunnableProps} from '@site/src/remark/runnable-blocks';
 import styles from './styles.module.css';
+
+/** Shown after a build only: fetched when a build starts, not with the page. */
+const loadImageLayers = () => import('@site/src/components/ImageLayers');
+const ImageLayers = lazy(loadImageLayers);
 
 /** What the remark plugin gives each runnable block. */
 export interface Props extends RunnableProps {
@@ -51,6 +56,11 @@ export default function RunnableBlock(props: Props): ReactNode {
   const blockId = props.blockId ?? contentId(props);
   const run = useBlockRun(blockId);
   const edit = useDockerfileEdit(isDockerfile ? context : undefined);
+
+  const built = useBuiltImage(context);
+  // The block whose Build/Run made the image shows it; a build typed in the terminal shows under the Dockerfile.
+  const showBuilt = built && (built.blockId === blockId || (isDockerfile && !built.blockId));
+  const buildMarks = useMemo(() => (isDockerfile && built ? {marks: built.marks, text: built.dockerfile} : null), [isDockerfile, built]);
 
   useEnsureConnected();
   useEffect(() => ui.registerBlock(), [ui]);
@@ -79,6 +89,10 @@ export default function RunnableBlock(props: Props): ReactNode {
   else if (run.state === 'error') state = 'error';
   else state = 'idle';
   const canRun = connection === 'online' && !busyHere && !unresolved;
+  const builds = isDockerfile || /^docker\s+(image\s+)?build\b/.test(command);
+  useEffect(() => {
+    if (busyHere && builds) void loadImageLayers().catch(() => undefined);
+  }, [busyHere, builds]);
 
   // Busy or offline, the button stays focusable (aria-disabled): `disabled` would drop the
   // keyboard focus to <body>. A command that asks for input takes the focus to the terminal.
@@ -130,6 +144,7 @@ export default function RunnableBlock(props: Props): ReactNode {
           label={`${title ?? 'Dockerfile'} (editable)`}
           fallback={codeBlock}
           autoFocus={focusEditor}
+          buildMarks={buildMarks}
         />
       ) : (
         codeBlock
@@ -187,6 +202,11 @@ export default function RunnableBlock(props: Props): ReactNode {
           onRetry={() => client.retryNow()}
         />
       </div>
+      {showBuilt && (
+        <Suspense fallback={null}>
+          <ImageLayers image={built} />
+        </Suspense>
+      )}
     </div>
   );
 }

@@ -1,0 +1,21 @@
+import type {CommandEnv} from '../commands/types';
+import {instructionMarks, type StepRecorder} from './build-steps';
+import {builtImageView} from './built-image';
+
+/**
+ * After a successful build: hand the page the image it made (layers, cached and rebuilt steps).
+ * A failure here (the image already removed, the engine gone) costs the view, never the build.
+ */
+export async function reportBuiltImage(
+  env: CommandEnv,
+  build: {context: string; imageId: string; tags: string[]; dockerfile: string; steps: StepRecorder; target?: string},
+): Promise<void> {
+  if (!env.onBuiltImage) return;
+  try {
+    const history = await env.engine.history(build.imageId);
+    const marks = instructionMarks(build.dockerfile, build.steps.steps());
+    env.onBuiltImage(builtImageView({...build, history, marks}));
+  } catch (err) {
+    env.log.warn({event: 'built-image-view', err: (err as Error).message}, 'could not describe the built image');
+  }
+}

@@ -52,12 +52,16 @@ export const dockerfileMessages = {
   unknownInstruction: (word: string) => `unknown instruction: ${word}`,
   noBuildStage: () => 'no build stage in current context',
   noInstructions: () => 'file with no instructions',
+  noFrom: () =>
+    'no FROM: a Dockerfile needs at least one stage, started by FROM <image> (the lab checks this itself: the engine\'s builder crashes on a file without one)',
+  loneCarriageReturn: () =>
+    'a carriage return without a line feed ends this line: the builder reads it as part of the line before; save the Dockerfile with LF (or CRLF) line endings',
   secret: (keyword: string, name: string) =>
     `${keyword} ${name}: a password or token written in a Dockerfile stays in the image for everyone who pulls it ` +
     '(docker history shows it): give it when the container runs instead',
 };
 
-export type RuleId = 'too-large' | 'unknown-instruction' | 'no-build-stage' | 'no-instructions' | 'secret' | 'syntax';
+export type RuleId = 'too-large' | 'no-from' | 'lone-cr' | 'unknown-instruction' | 'no-build-stage' | 'no-instructions' | 'secret' | 'syntax';
 
 export interface Finding {
   rule: RuleId;
@@ -81,6 +85,12 @@ export function textFindings(text: string, allowedSyntax: readonly string[] = []
     return [{rule: 'too-large', line: 0, message: dockerfileMessages.tooLarge(), by: 'lab'}];
   }
   const findings: Finding[] = [];
+  // BuildKit ends lines at LF only; this parser also at a CR alone, so the two would see different files.
+  const loneCr = /\r(?!\n)/.exec(text);
+  if (loneCr) {
+    const line = text.slice(0, loneCr.index).split('\n').length;
+    return [{rule: 'lone-cr', line, message: dockerfileMessages.loneCarriageReturn(), by: 'lab'}];
+  }
   for (const d of syntaxDirectives(text)) {
     if (!allowedSyntax.includes(d.value)) findings.push({rule: 'syntax', line: d.line, message: dockerfileMessages.syntax(d.value), by: 'lab'});
   }
@@ -110,6 +120,9 @@ export function textFindings(text: string, allowedSyntax: readonly string[] = []
     }
   }
   if (instructions.length === 0) findings.push({rule: 'no-instructions', line: 0, message: dockerfileMessages.noInstructions(), by: 'builder'});
+  // Docker 26.1's builder panics (and dockerd exits) on a file with instructions but no stage (only ARGs):
+  // the lab refuses it. Instructions before a FROM that never comes are the builder's own error, as above.
+  else if (!stage && !reportedStage) findings.push({rule: 'no-from', line: 0, message: dockerfileMessages.noFrom(), by: 'lab'});
   return findings.sort((a, b) => a.line - b.line);
 }
 

@@ -61,7 +61,7 @@ export const REFUSALS: ReadonlyArray<{pattern: RegExp; anchor: string}> = [
   {pattern: /the engine fetches ADD URLs from the lab's own machine|variables are not supported in ADD sources here|: the URL [a-z]/, anchor: 'add-url'},
   {pattern: /variables are not supported here; name the stage or image|quotes in a mount's options are not supported here/, anchor: 'from-and-mounts'},
   {pattern: /unknown instruction: [A-Za-z]\w*/, anchor: 'unknown-instruction'},
-  {pattern: /no build stage in current context|file with no instructions/, anchor: 'no-build-stage'},
+  {pattern: /no build stage in current context|file with no instructions|no FROM: a Dockerfile needs at least one stage|a carriage return without a line feed ends this line/, anchor: 'no-build-stage'},
   // Build context and lessons
   {pattern: /use "\." as the build context|no lesson context yet|the page has not sent the Dockerfile|no lesson context named|the Dockerfile must be inside the build context|no file named "[^"]*" in the lesson's context/, anchor: 'build-context'},
   {pattern: /build context is larger than the lab's limit/, anchor: 'build-context'},

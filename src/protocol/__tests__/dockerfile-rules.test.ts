@@ -24,6 +24,14 @@ describe('textFindings', () => {
     expect(textFindings('RUN echo')[0]!.message).toBe(dockerfileMessages.noBuildStage());
     expect(rules('# only a comment\n')).toEqual([['no-instructions', 0]]);
   });
+  it('refuses (the lab, not the builder) a file of ARGs only, and a carriage return alone: Docker 26.1 crashes on both', () => {
+    expect(textFindings('# c\nARG A\nARG B=2\n')).toEqual([{rule: 'no-from', line: 0, message: dockerfileMessages.noFrom(), by: 'lab'}]);
+    expect(rules('ARG X=1 \\\nFROM busybox\n')).toEqual([['no-from', 0]]); // a continued ARG swallows the FROM, as in the builder
+    expect(textFindings('FROM busybox\nRUN echo\rFROM busybox\n')).toEqual([
+      {rule: 'lone-cr', line: 2, message: dockerfileMessages.loneCarriageReturn(), by: 'lab'},
+    ]);
+    expect(rules('FROM busybox\r\nRUN echo\r\n')).toEqual([]);
+  });
   it('flags secrets given a value in ARG and ENV, both forms, one finding per name', () => {
     expect(rules('FROM busybox\nENV PASSWORD=x\nARG GITHUB_TOKEN=y\nENV DB_SECRET z\nENV A=1 API_KEY=k')).toEqual([
       ['secret', 2],

@@ -8,6 +8,7 @@ import {createLabServer} from './http/server';
 import {LessonContexts} from './lessons/context';
 import type {Logger} from './log';
 import {SessionManager} from './session/manager';
+import {startProgress} from './progress';
 
 /** How often the server asks the engine whether it still answers. */
 const ENGINE_CHECK_MS = 5_000;
@@ -34,6 +35,8 @@ export async function startLab(config: LabConfig, log: Logger): Promise<RunningL
   const lessons = new LessonContexts(config.lessonsDir);
   // Readers (names, lab passwords, the registry's token service): server/src/readers.
   const readers = await ReaderServices.start(config, engine, log);
+  // Onboarding milestones, checked against the engine and the registry: server/src/progress.
+  const progress = await startProgress(config, engine, readers, log);
   const manager = new SessionManager({engine, config, lessons, log, readers});
   if (config.cleanOnStart) {
     // No session exists yet: whatever sessions of an earlier run left behind goes (readers' images stay).
@@ -43,7 +46,10 @@ export async function startLab(config: LabConfig, log: Logger): Promise<RunningL
   manager.watchEngine(ENGINE_CHECK_MS);
   manager.watchIdle();
   readers.watchIdle();
-  const http = createLabServer(config, manager, log, {routes: readerRoutes(readers, config.allowedOrigins, log, !config.accessToken), readers});
+  const http = createLabServer(config, manager, log, {
+    routes: readerRoutes(readers, config.allowedOrigins, log, !config.accessToken, [progress.cohort.routes()]),
+    readers,
+  });
   await new Promise<void>((resolve, reject) => {
     http.server.once('error', reject);
     http.server.listen(config.port, config.host, () => {
@@ -59,6 +65,7 @@ export async function startLab(config: LabConfig, log: Logger): Promise<RunningL
     readers,
     close: async () => {
       await manager.closeAll();
+      progress.close();
       await http.close();
       await readers.close();
     },

@@ -202,5 +202,6 @@ export const build: Handler<Build> = async (cmd, env) => {
     return 1;
   }
   if (cmd.tags.length === 0 && !cmd.quiet) term.write(unnamedImageTip(config.labRegistry, env.readerName, lesson));
+  env.progress?.({kind: 'built', lesson, imageId: out.imageId, cachedSteps: out.cachedSteps});
   return 0;
 };

@@ -2,6 +2,7 @@ import type {LabConfig} from '../config';
 import type {Engine, RegistryAuth} from '../engine';
 import type {LessonContexts} from '../lessons/context';
 import type {Logger} from '../log';
+import type {ProgressReport} from '../progress/events';
 
 /** The terminal as a command sees it. */
 export interface Terminal {
@@ -40,6 +41,8 @@ export interface CommandEnv {
   /** Whether the session with this public id is alive with a page attached (for name collisions). */
   ownerActive: (ownerId: string) => boolean;  /** The reader's lab name (their namespace on the lab registry), for hints; absent without readers. */
   readerName?: string;
+  /** Tell the progress module what worked (server/src/progress checks it); absent without readers. */
+  progress?: ProgressReport;
 }
 
 /** A command handler: does its work, writes to the terminal, returns the exit status. */

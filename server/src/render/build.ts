@@ -61,6 +61,9 @@ export class BuildOutput {
   private readonly flavor: PlainFlavor;
   private readonly dockerfile?: {name: string; text: string};
   private headerSent = false;
+  /** Dockerfile steps the engine reported as taken from its cache (BuildKit vertex digests; classic: a count). */
+  private readonly cachedVertexes = new Set<string>();
+  private cachedClassic = 0;
 
   constructor(opts: BuildOutputOptions) {
     this.builder = opts.builder;
@@ -81,6 +84,11 @@ export class BuildOutput {
     return this.classic ? this.classic.error : this.err;
   }
 
+  /** How many of the Dockerfile's steps came from the build cache (the builder's own [internal] steps not counted). */
+  get cachedSteps(): number {
+    return this.classic ? this.cachedClassic : this.cachedVertexes.size;
+  }
+
   resize(cols: number): void {
     this.classic?.resize(cols);
   }
@@ -93,7 +101,10 @@ export class BuildOutput {
   }
 
   write(msg: JSONMessage): string {
-    if (this.classic) return this.classic.write(msg);
+    if (this.classic) {
+      if (typeof msg.stream === 'string' && /^ ---> Using cache$/m.test(msg.stream)) this.cachedClassic++;
+      return this.classic.write(msg);
+    }
     return this.header() + this.writeBuildkit(msg);
   }
 
@@ -108,6 +119,7 @@ export class BuildOutput {
       } catch {
         return ''; // a trace we cannot read is progress we cannot show, not a failed build
       }
+      for (const v of status.vertexes) if (v.cached && !v.name.startsWith('[internal]')) this.cachedVertexes.add(v.digest);
       return printer.write(status);
     }
     if (msg.id === IMAGE_ID && msg.aux && typeof msg.aux === 'object') {

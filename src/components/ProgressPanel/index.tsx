@@ -38,7 +38,12 @@ export default function ProgressPanel({variant}: {variant: 'landing' | 'dock'}):
   if (variant === 'dock') {
     if (!dockOpen) return null;
     return (
-      <div className={styles.dock} data-testid="progress-dock" aria-label="Your progress">
+      <div
+        className={styles.dock}
+        data-testid="progress-dock"
+        data-done={MILESTONES.filter((m) => progress.done[m.id]).map((m) => m.id).join(' ')}
+        role="group"
+        aria-label="Your progress">
         <span>
           Progress <strong data-testid="progress-count">{done}/{total}</strong>
         </span>

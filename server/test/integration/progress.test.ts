@@ -100,6 +100,7 @@ describe('a reader’s milestones', () => {
       expect(manifest.headers.get('docker-content-digest')).toBe(digest);
 
       expect((await c.run(`docker push ${image}:v1`, undefined, 300_000)).exitCode).toBe(0);
+      await settled(reader);
       const all = await fromReload(reader);
       expect(Object.keys(all.done).sort()).toEqual(['built', 'dockerfile', 'logged-in', 'pushed', 'pushed-second-tag', 'rebuilt', 'tagged']);
       // In the order they happened.

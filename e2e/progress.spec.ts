@@ -31,12 +31,14 @@ async function expectStill(page: Page, ids: string[]): Promise<void> {
   expect(await ticked(page)).toEqual([...ids].sort());
 }
 
-/** Type a command; wait until the next prompt shows (the command ended). */
+/** Type a command; wait until a prompt shows after it (the command ended). */
 async function command(page: Page, line: string): Promise<string> {
-  const prompts = (t: string) => (t.match(/lab(:[a-z0-9-]+)?\$ /g) ?? []).length;
-  const before = prompts(await terminalText(page));
   await typeInTerminal(page, `${line}\n`);
-  await expect.poll(async () => prompts(await terminalText(page)), {timeout: 240_000}).toBeGreaterThan(before);
+  const ended = (t: string) => {
+    const i = t.lastIndexOf(line);
+    return i >= 0 && /lab(:[a-z0-9-]+)?\$ /.test(t.slice(i + line.length));
+  };
+  await expect.poll(async () => ended(await terminalText(page)), {timeout: 240_000}).toBe(true);
   return terminalText(page);
 }
 

@@ -50,6 +50,8 @@ export class ProgressTracker {
   /** What the page and the cohort view show (from the cache; `load` first for a reader not seen yet). */
   view(reader: Reader): ReaderProgress {
     const r = this.deps.store.peek(reader.id);
+    // Not read from disk yet (a restarted server): the next view has it.
+    if (!r) void this.deps.store.get(reader.id).catch(() => {});
     return {startedAt: reader.record.createdAt, done: {...(r?.done ?? {})}};
   }
 

@@ -51,6 +51,15 @@ export const BUILDX_CANCELED = 'failed to solve: Canceled: context canceled';
 const TRACE_ID = 'moby.buildkit.trace';
 const IMAGE_ID = 'moby.image.id';
 
+/**
+ * A BuildKit vertex that is a Dockerfile step worth counting as reused: not the builder's
+ * `[internal]` work, and not `FROM` (a base image present in the engine is reported CACHED
+ * even on a first build).
+ */
+function isDockerfileStep(name: string): boolean {
+  return !name.startsWith('[internal]') && !/^\[[^\]]*\] FROM\s/i.test(name);
+}
+
 export class BuildOutput {
   private readonly builder: 'buildkit' | 'classic';
   private readonly classic?: ClassicBuildRenderer;
@@ -84,7 +93,7 @@ export class BuildOutput {
     return this.classic ? this.classic.error : this.err;
   }
 
-  /** How many of the Dockerfile's steps came from the build cache (the builder's own [internal] steps not counted). */
+  /** How many of the Dockerfile's steps came from the build cache (FROM and the builder's own [internal] steps not counted). */
   get cachedSteps(): number {
     return this.classic ? this.cachedClassic : this.cachedVertexes.size;
   }
@@ -119,7 +128,7 @@ export class BuildOutput {
       } catch {
         return ''; // a trace we cannot read is progress we cannot show, not a failed build
       }
-      for (const v of status.vertexes) if (v.cached && !v.name.startsWith('[internal]')) this.cachedVertexes.add(v.digest);
+      for (const v of status.vertexes) if (v.cached && isDockerfileStep(v.name)) this.cachedVertexes.add(v.digest);
       return printer.write(status);
     }
     if (msg.id === IMAGE_ID && msg.aux && typeof msg.aux === 'object') {

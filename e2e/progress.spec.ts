@@ -36,7 +36,7 @@ async function command(page: Page, line: string): Promise<string> {
   await typeInTerminal(page, `${line}\n`);
   const ended = (t: string) => {
     const i = t.lastIndexOf(line);
-    return i >= 0 && /lab(:[a-z0-9-]+)?\$ /.test(t.slice(i + line.length));
+    return i >= 0 && /lab(:[a-z0-9-]+)?\$/.test(t.slice(i + line.length));
   };
   await expect.poll(async () => ended(await terminalText(page)), {timeout: 240_000}).toBe(true);
   return terminalText(page);

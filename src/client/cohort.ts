@@ -12,11 +12,16 @@ export class AdminRefused extends Error {}
 /** Splits a text/event-stream into its events; feed it chunks, it calls back per complete `cohort` event. */
 export class EventStreamParser {
   #buf = '';
+  /** A chunk that ended in CR: the next may start with its LF. */
+  #cr = false;
 
   constructor(private readonly onEvent: (name: string, data: string) => void) {}
 
   push(chunk: string): void {
-    this.#buf += chunk.replace(/\r\n?/g, '\n');
+    let text = this.#cr && chunk.startsWith('\n') ? chunk.slice(1) : chunk;
+    this.#cr = text.endsWith('\r');
+    text = text.replace(/\r\n?/g, '\n');
+    this.#buf += text;
     for (let i = this.#buf.indexOf('\n\n'); i >= 0; i = this.#buf.indexOf('\n\n')) {
       const block = this.#buf.slice(0, i);
       this.#buf = this.#buf.slice(i + 2);

@@ -33,10 +33,13 @@ async function expectStill(page: Page, ids: string[]): Promise<void> {
 
 /** Type a command; wait until a prompt shows after it (the command ended). */
 async function command(page: Page, line: string): Promise<string> {
+  // The same line may have run before (a block's Run): wait for this one's echo, then a prompt after it.
+  const count = (t: string) => t.split(line).length - 1;
+  const before = count(await terminalText(page));
   await typeInTerminal(page, `${line}\n`);
   const ended = (t: string) => {
     const i = t.lastIndexOf(line);
-    return i >= 0 && /lab(:[a-z0-9-]+)?\$/.test(t.slice(i + line.length));
+    return count(t) > before && /lab(:[a-z0-9-]+)?\$/.test(t.slice(i + line.length));
   };
   await expect.poll(async () => ended(await terminalText(page)), {timeout: 240_000}).toBe(true);
   return terminalText(page);

@@ -30,6 +30,8 @@ export function useReaderProgress(): {name: string; progress: ReaderProgress} | 
   const state = useSyncExternalStore(readers.subscribe, readers.get, () => NO_READER);
   const {session} = useLabSession();
   useEffect(() => {
+    // Pages without a terminal dock (the landing page) ask for the reader themselves.
+    if (readers.get().reader === undefined) void readers.refresh();
     if (watching) return;
     watching = true;
     // A tab without a terminal session hears of another tab's progress when it is looked at again.

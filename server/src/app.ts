@@ -12,6 +12,7 @@ import {registryViewRoute} from './views/registry-route';
 import {LessonContexts} from './lessons/context';
 import type {Logger} from './log';
 import {SessionManager} from './session/manager';
+import {startProgress} from './progress';
 
 /** How often the server asks the engine whether it still answers. */
 const ENGINE_CHECK_MS = 5_000;
@@ -42,6 +43,8 @@ export async function startLab(config: LabConfig, log: Logger): Promise<RunningL
   const lessons = new LessonContexts(config.lessonsDir);
   // Readers (names, lab passwords, the registry's token service): server/src/readers.
   const readers = await ReaderServices.start(config, engines, log);
+  // Onboarding milestones, checked against each reader's engine and the registry: server/src/progress.
+  const progress = await startProgress(config, (ownerId) => engines.placed(ownerId)?.engine ?? engine, readers, log);
   const manager = new SessionManager({engine, config, lessons, log, readers, pool: engines});
   if (config.cleanOnStart) {
     // No session exists yet: whatever sessions of an earlier run left behind goes (readers' images stay).
@@ -56,7 +59,7 @@ export async function startLab(config: LabConfig, log: Logger): Promise<RunningL
   manager.watchEngine(ENGINE_CHECK_MS);
   manager.watchIdle();
   readers.watchIdle();
-  const readerHttp = readerRoutes(readers, config.allowedOrigins, log, !config.accessToken);
+  const readerHttp = readerRoutes(readers, config.allowedOrigins, log, !config.accessToken, [progress.cohort.routes()]);
   const registryHttp = registryViewRoute(readers, registryView(config, readers), log);
   const routes: ExtraHttp['routes'] = async (req, res, url) => (await readerHttp(req, res, url)) || registryHttp(req, res, url);
   const http = createLabServer(config, manager, log, {routes, readers});
@@ -76,6 +79,7 @@ export async function startLab(config: LabConfig, log: Logger): Promise<RunningL
     readers,
     close: async () => {
       await manager.closeAll();
+      progress.close();
       await http.close();
       await readers.close();
     },

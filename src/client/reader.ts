@@ -20,6 +20,13 @@ export interface ReaderState {
 
 type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
 
+let shared: ReaderClient | null = null;
+/** One reader client per page (module-level, like the session client in LabProvider). */
+export function sharedReaderClient(): ReaderClient {
+  shared ??= new ReaderClient();
+  return shared;
+}
+
 export class ReaderClient {
   #state: ReaderState = {reader: undefined, password: null, error: null, busy: false};
   #listeners = new Set<() => void>();

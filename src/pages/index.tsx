@@ -3,6 +3,7 @@ import clsx from 'clsx';
 import Link from '@docusaurus/Link';
 import Layout from '@theme/Layout';
 import Heading from '@theme/Heading';
+import ProgressPanel from '@site/src/components/ProgressPanel';
 
 import styles from './index.module.css';
 
@@ -101,6 +102,8 @@ export default function Home(): ReactNode {
       description="The lab's Docker guide for new members: write a Dockerfile, build an image, log in and push it, with commands that run for real from the page.">
       <Hero />
       <main>
+        {/* The reader's own progress, once they have a lab name (src/components/ProgressPanel) */}
+        <ProgressPanel variant="landing" />
         <Steps />
       </main>
     </Layout>

@@ -22,6 +22,8 @@ import type {BuiltImageView} from './views';
 export type {BuiltImageView} from './views';
 
 /** Path of the WebSocket endpoint, relative to the site's origin. */
+import type {ReaderProgress} from './progress';
+
 export const WS_PATH = '/companion/ws';
 /** Path of the JSON status endpoint. */
 export const STATUS_PATH = '/companion/status';
@@ -124,7 +126,7 @@ export interface SessionInfo {
   /** Lesson context `docker build .` uses now. */
   context: string | null;
   /** The reader (lab name) this terminal belongs to, and their disk use; null before a name is chosen. */
-  reader?: {name: string; disk: {used: number; limit: number}} | null;
+  reader?: {name: string; disk: {used: number; limit: number}; progress?: ReaderProgress} | null;
 }
 
 export interface HelloReply {

@@ -2,6 +2,7 @@
  * Readers over HTTP (JSON), shared by the page and the companion server.
  * The reader is named by a signed HttpOnly cookie the page's scripts cannot read.
  */
+import type {ReaderProgress} from './progress';
 
 /** GET: this browser's reader; POST {name}: choose a lab name. */
 export const READER_PATH = '/companion/reader';
@@ -22,6 +23,8 @@ export interface ReaderView {
   tokenAuth: boolean;
   /** A reader unseen this many days is removed with their images. */
   idleDays: number;
+  /** Onboarding milestones the server has checked (src/protocol/progress.ts). */
+  progress?: ReaderProgress;
 }
 
 export interface ReaderReply {

@@ -207,5 +207,6 @@ export const build: Handler<Build> = async (cmd, env) => {
   }
   if (config.builder === 'buildkit') await reportBuiltImage(env, {context: lesson, imageId: out.imageId, tags: cmd.tags, dockerfile: dockerfileText, steps, target: cmd.target});
   if (cmd.tags.length === 0 && !cmd.quiet) term.write(unnamedImageTip(config.labRegistry, env.readerName, lesson));
+  env.progress?.({kind: 'built', lesson, imageId: out.imageId, cachedSteps: out.cachedSteps});
   return 0;
 };

@@ -47,6 +47,7 @@ export const tag: Handler<Tag> = async (cmd, env) => {
   }
   const target = withDefaultTag(parsed.ref);
   await env.engine.tagImage(cmd.source, repository(target), target.tag!);
+  env.progress?.({kind: 'tagged', target: cmd.target});
   return 0;
 };
 

@@ -65,6 +65,7 @@ export const login: Handler<Login> = async (cmd, env) => {
   session.logins.set(server, auth);
   env.log.info({event: 'login', server, username}, 'logged in');
   term.write('Login Succeeded\r\n');
+  env.progress?.({kind: 'logged-in', server});
   return 0;
 };
 

@@ -103,5 +103,6 @@ export const push: Handler<Push> = async (cmd, env) => {
     return 1;
   }
   if (cmd.quiet) term.write(`${familiarName(ref)}\r\n`);
+  env.progress?.({kind: 'pushed', reference: familiarName(ref)});
   return 0;
 };

@@ -3,6 +3,7 @@ import type {LabConfig} from '../config';
 import type {Engine, RegistryAuth} from '../engine';
 import type {LessonContexts} from '../lessons/context';
 import type {Logger} from '../log';
+import type {ProgressReport} from '../progress/events';
 
 /** The terminal as a command sees it. */
 export interface Terminal {
@@ -59,6 +60,8 @@ export interface CommandEnv {
   onBuiltImage?: (view: BuiltImageView) => void;
   /** The reader's lab name (their namespace on the lab registry), for hints; absent without readers. */
   readerName?: string;
+  /** Tell the progress module what worked (server/src/progress checks it); absent without readers. */
+  progress?: ProgressReport;
 }
 
 /** A command handler: does its work, writes to the terminal, returns the exit status. */

@@ -7,6 +7,9 @@ import type {Logger} from '../log';
 import {ReaderNameError, type Reader} from './store';
 import type {ReaderServices} from './services';
 
+/** A further admin route (mounted by app.ts): answers true when the path was its own. Runs after the token check. */
+export type AdminRoute = (req: IncomingMessage, res: ServerResponse, path: string) => Promise<boolean>;
+
 /** Largest JSON body these routes read. */
 const MAX_BODY = 4096;
 
@@ -18,6 +21,7 @@ export function readerView(services: ReaderServices, reader: Reader): ReaderView
     labRegistry: services.config.labRegistry,
     tokenAuth: services.signer !== null,
     idleDays: Math.round((services.config.readers.idleMs / 86_400_000) * 10) / 10,
+    ...(services.progress ? {progress: services.progress.view(reader)} : {}),
   };
 }
 
@@ -66,8 +70,16 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
  *   DELETE /companion/admin/readers/NAME            remove NAME, their images and repositories
  *   GET    /companion/admin/engines                 placement and load per engine (src/protocol/engines.ts)
  *   POST   /companion/admin/engines/NAME/drain      no new readers on NAME (…/undrain: again)
+ *   GET    /companion/admin/cohort[.csv|/events]    the cohort's progress (server/src/progress/cohort.ts)
  */
-export function readerRoutes(services: ReaderServices, allowedOrigins: string[], log: Logger, loopbackOnly = true) {
+export function readerRoutes(
+  services: ReaderServices,
+  allowedOrigins: string[],
+  log: Logger,
+  loopbackOnly = true,
+  /** Further admin routes (the cohort view, ...), asked after the token was checked. */
+  adminRoutes: AdminRoute[] = [],
+) {
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
     const p = url.pathname;
     if (p !== READER_PATH && !p.startsWith(`${READER_PATH}/`) && !p.startsWith(`${ADMIN_PATH}/`)) return false;
@@ -96,7 +108,7 @@ export function readerRoutes(services: ReaderServices, allowedOrigins: string[],
     }
     const current = await services.fromCookie(req.headers.cookie);
     if (p === READER_PATH && req.method === 'GET') {
-      if (current) await services.recount(current);
+      if (current) await Promise.all([services.recount(current), services.progress?.load(current)]);
       send(res, 200, {reader: current ? readerView(services, current) : null});
       return;
     }
@@ -148,6 +160,7 @@ export function readerRoutes(services: ReaderServices, allowedOrigins: string[],
       send(res, engines.status, engines.body);
       return;
     }
+    for (const route of adminRoutes) if (await route(req, res, p)) return;
     if (p === `${ADMIN_PATH}/readers` && req.method === 'GET') {
       const readers = await Promise.all(
         services.store.list().map(async (r) => {

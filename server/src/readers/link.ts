@@ -1,4 +1,6 @@
 import type {RegistryAuth} from '../engine';
+import type {ReaderProgress} from '../../../src/protocol/progress';
+import type {ProgressEvent} from '../progress/events';
 
 /** What a terminal session knows of its reader (server/src/readers keeps the rest). */
 export interface ReaderLink {
@@ -18,4 +20,8 @@ export interface ReaderLink {
   recount(): Promise<void>;
   /** Why a build must not start (disk limit reached), or null. */
   refuseBuild(): string | null;
+  /** Tell the progress module what happened (it checks before it ticks a milestone). */
+  report?: (event: ProgressEvent) => void;
+  /** The reader's milestones, as last checked. */
+  progress?: () => ReaderProgress;
 }

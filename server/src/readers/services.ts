@@ -15,6 +15,15 @@ import type {ReaderLink} from './link';
 import {RESERVED_NAMES} from './names';
 import {ReaderStore, type Reader} from './store';
 import {formatSize} from '../../../src/protocol/readers';
+import type {ReaderProgress} from '../../../src/protocol/progress';
+import type {ProgressEvent} from '../progress/events';
+
+/** Progress tracking, plugged in by server/src/progress (null: off). */
+export interface ReaderProgressHook {
+  report(reader: Reader, event: ProgressEvent): void;
+  view(reader: Reader): ReaderProgress;
+  load(reader: Reader): Promise<ReaderProgress>;
+}
 
 /** Something changed for a reader (disk use, password): their open sessions update their pages. */
 export type ReaderListener = (reader: Reader) => void;
@@ -26,6 +35,8 @@ export type ReaderListener = (reader: Reader) => void;
 export class ReaderServices {
   #sweep: NodeJS.Timeout | null = null;
   #listeners = new Set<ReaderListener>();
+  /** Set by server/src/progress when progress is tracked. */
+  progress: ReaderProgressHook | null = null;
 
   private constructor(
     readonly config: LabConfig,
@@ -75,6 +86,11 @@ export class ReaderServices {
     for (const l of this.#listeners) l(reader);
   }
 
+  /** Something about `reader` changed elsewhere (a milestone): their pages update. */
+  notify(reader: Reader): void {
+    this.#changed(reader);
+  }
+
   /** The reader a request's cookie names, if the signature holds and the reader exists. */
   async fromCookie(cookieHeader: string | undefined): Promise<Reader | undefined> {
     const id = this.cookies.readerId(cookieHeader);
@@ -103,6 +119,8 @@ export class ReaderServices {
         limit > 0 && reader.diskBytes >= limit
           ? `your images use ${formatSize(reader.diskBytes)}, the lab's limit per reader is ${formatSize(limit)}: remove some (docker rmi) before building more`
           : null,
+      report: (event) => this.progress?.report(reader, event),
+      progress: () => this.progress?.view(reader) ?? {startedAt: reader.record.createdAt, done: {}},
     };
   }
 

@@ -53,6 +53,15 @@ export const BUILDX_CANCELED = 'failed to solve: Canceled: context canceled';
 const TRACE_ID = 'moby.buildkit.trace';
 const IMAGE_ID = 'moby.image.id';
 
+/**
+ * A BuildKit vertex that is a Dockerfile step worth counting as reused: not the builder's
+ * `[internal]` work, and not `FROM` (a base image present in the engine is reported CACHED
+ * even on a first build).
+ */
+function isDockerfileStep(name: string): boolean {
+  return !name.startsWith('[internal]') && !/^\[[^\]]*\] FROM\s/i.test(name);
+}
+
 export class BuildOutput {
   private readonly builder: 'buildkit' | 'classic';
   private readonly classic?: ClassicBuildRenderer;
@@ -64,6 +73,9 @@ export class BuildOutput {
   private readonly dockerfile?: {name: string; text: string};
   private headerSent = false;
   private readonly onStatus?: (status: SolveStatus) => void;
+  /** Dockerfile steps the engine reported as taken from its cache (BuildKit vertex digests; classic: a count). */
+  private readonly cachedVertexes = new Set<string>();
+  private cachedClassic = 0;
 
   constructor(opts: BuildOutputOptions) {
     this.builder = opts.builder;
@@ -85,6 +97,11 @@ export class BuildOutput {
     return this.classic ? this.classic.error : this.err;
   }
 
+  /** How many of the Dockerfile's steps came from the build cache (FROM and the builder's own [internal] steps not counted). */
+  get cachedSteps(): number {
+    return this.classic ? this.cachedClassic : this.cachedVertexes.size;
+  }
+
   resize(cols: number): void {
     this.classic?.resize(cols);
   }
@@ -97,7 +114,10 @@ export class BuildOutput {
   }
 
   write(msg: JSONMessage): string {
-    if (this.classic) return this.classic.write(msg);
+    if (this.classic) {
+      if (typeof msg.stream === 'string' && /^ ---> Using cache$/m.test(msg.stream)) this.cachedClassic++;
+      return this.classic.write(msg);
+    }
     return this.header() + this.writeBuildkit(msg);
   }
 
@@ -113,6 +133,7 @@ export class BuildOutput {
         return ''; // a trace we cannot read is progress we cannot show, not a failed build
       }
       this.onStatus?.(status);
+      for (const v of status.vertexes) if (v.cached && isDockerfileStep(v.name)) this.cachedVertexes.add(v.digest);
       return printer.write(status);
     }
     if (msg.id === IMAGE_ID && msg.aux && typeof msg.aux === 'object') {

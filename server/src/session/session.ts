@@ -139,7 +139,7 @@ export class Session {
       builder: this.deps.config.builder,
       running: this.#running?.line ?? null,
       context: this.state.currentLesson,
-      reader: this.reader ? {name: this.reader.name, disk: this.reader.disk()} : null,
+      reader: this.reader ? {name: this.reader.name, disk: this.reader.disk(), ...(this.reader.progress ? {progress: this.reader.progress()} : {})} : null,
     };
   }
 
@@ -170,6 +170,7 @@ export class Session {
       else this.state.dockerfiles.delete([...this.state.dockerfiles.keys()][1]!);
     }
     if (this.state.currentLesson === null) this.#selectContext(context);
+    this.reader?.report?.({kind: 'dockerfile', lesson: context, text: dockerfile});
   }
 
   /** Make `context` the lesson `docker build .` builds; false when the page never sent its Dockerfile. */
@@ -396,6 +397,7 @@ export class Session {
       log: this.log,
       ownerActive: this.deps.ownerActive,
       ...(this.reader ? {readerName: this.reader.name} : {}),
+      ...(this.reader?.report ? {progress: this.reader.report} : {}),
     };
   }
 

@@ -5,15 +5,8 @@
  */
 import {useEffect, useRef, useState, useSyncExternalStore, type FormEvent, type ReactNode} from 'react';
 import {useLab, useLabSession, useLabUi} from '@site/src/client/react';
-import {formatSize, ReaderClient, type ReaderState} from '@site/src/client/reader';
+import {formatSize, sharedReaderClient as readerClient, type ReaderState} from '@site/src/client/reader';
 import styles from './styles.module.css';
-
-let shared: ReaderClient | null = null;
-/** One reader client per page (module-level, like the session client in LabProvider). */
-function readerClient(): ReaderClient {
-  shared ??= new ReaderClient();
-  return shared;
-}
 
 const SERVER_STATE: ReaderState = {reader: undefined, password: null, error: null, busy: false};
 

@@ -17,6 +17,7 @@ import {loggedInUser, type RegistryChoice} from '@site/src/client/placeholders';
 import type {ConnectionState} from '@site/src/client/session';
 import {MIN_DOCK_HEIGHT} from '@site/src/client/ui';
 import ReaderPanel from '@site/src/components/ReaderPanel';
+import ProgressPanel from '@site/src/components/ProgressPanel';
 import type {TerminalController} from './xterm';
 import {isTerminalShortcut, PageFocus, TERMINAL_SHORTCUT_LABEL} from './keyboard';
 import styles from './styles.module.css';
@@ -251,6 +252,8 @@ function Dock({pageFocus}: {pageFocus: PageFocus}): ReactNode {
       </div>
       {/* readers: lab name, disk use, lab password (src/components/ReaderPanel) */}
       <ReaderPanel />
+      {/* the reader's progress, one line (src/components/ProgressPanel) */}
+      <ProgressPanel variant="dock" />
       {dockActivated && (
         <div className={styles.body} hidden={!dockOpen}>
           <XtermView

@@ -497,6 +497,8 @@ write_env() {
     echo "LAB_REGISTRY_PASSWORD=$LAB_PASSWORD"
     echo "LAB_STATE_DIR=$STATE"
     if [[ $REGISTRY_KIND == private ]]; then
+      # A later `up` in this environment (the fault tests) must know the registry is its own.
+      echo "LAB_REGISTRY_PORT=$REGISTRY_PORT"
       echo "LAB_TOKEN_PORT=$TOKEN_PORT"
       echo "LAB_TOKEN_KEY=$STATE/registry/token-key.pem"
       echo "LAB_TOKEN_CERT=$STATE/registry/token-cert.pem"

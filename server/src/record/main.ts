@@ -81,6 +81,7 @@ async function record(): Promise<number> {
   } catch (e) {
     throw new Error(
       `could not start a lab server (${(e as Error).message}); is another one (npm start, the browser tests) using the registry's token port? Stop it and run again`,
+      {cause: e},
     );
   }
   let reader: {name: string; password: string; cookie: string} | undefined;

@@ -118,7 +118,7 @@ export class Player {
     this.halt();
     const generation = ++this.generation;
     this.set({status: 'loading', blockId, info: null, recordedAt: null, position: 0, duration: 0, message: null});
-    let text: string | null = null;
+    let text: string | null;
     try {
       text = await this.opts.fetchText(url);
     } catch {

@@ -87,6 +87,11 @@ async function recordBlock(block: LessonBlock, opts: RecordOptions): Promise<Cas
     client.send({t: 'input', data: `${opts.reader.password}\r`});
   }
 
+  // A long block (the PyTorch build) says every 30 s that it is still going, with its last line.
+  const heartbeat = setInterval(() => {
+    const last = lastLine(outputSince());
+    opts.log(`  still running (${Math.round((performance.now() - t0) / 1000)} s)${last ? `: ${last}` : ''}`);
+  }, 30_000);
   const end = (await client
     .waitFor(
       (m) => (m.t === 'command-end' && m.blockId === runId) || (m.t === 'error' && (m.blockId === runId || m.code === 'busy' || m.code === 'unknown-context')),
@@ -95,7 +100,8 @@ async function recordBlock(block: LessonBlock, opts: RecordOptions): Promise<Cas
     )
     .catch((e: Error) => {
       throw new BlockFailed(block, `${e.message}; its output so far:\n${outputSince().slice(-2000)}`);
-    })) as CommandEndMessage | ErrorMessage;
+    })
+    .finally(() => clearInterval(heartbeat))) as CommandEndMessage | ErrorMessage;
   if (end.t === 'error') throw new BlockFailed(block, `the server refused the run (${end.code}): ${end.message}`);
   if (end.exitCode !== 0) {
     throw new BlockFailed(block, `it exited with code ${end.exitCode}; its output:\n${outputSince().slice(-3000)}`);
@@ -138,4 +144,11 @@ async function recordBlock(block: LessonBlock, opts: RecordOptions): Promise<Cas
   const why = secretIn(events.map((e) => e[2]).join(''), [opts.reader.password]);
   if (why) throw new BlockFailed(block, `its recording was not saved: ${why}`);
   return cast;
+}
+
+/** The last non-blank line of terminal output, without escapes (for progress messages). */
+function lastLine(text: string): string {
+  const plain = text.replace(/\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][0-9A-Za-z]|\x1b[=>]|\x07/g, '');
+  const lines = plain.split(/\r?\n|\r/).filter((l) => l.trim() !== '');
+  return (lines.pop() ?? '').trim().slice(0, 100);
 }

@@ -74,7 +74,7 @@ test('every runnable block plays its recording from the static build, marked as 
         `recorded ${new Date(cast.header.timestamp * 1000).toISOString().slice(0, 10)} · Docker ${cast.header.lab.dockerVersion}`,
       );
       if (!speedSet) {
-        await page.getByTestId('playback-speed').selectOption('8');
+        await page.getByTestId('playback-speed').selectOption('16');
         speedSet = true;
       }
       await expect(bar, `${href} ${id}`).toHaveAttribute('data-status', 'done', {timeout: 240_000});

@@ -24,8 +24,11 @@ import {BlockFailed, recordBlocks} from './recorder';
 const ROOT = path.resolve(__dirname, '../../..');
 const COLS = 100;
 const ROWS = 30;
-/** The longest one block may take: the PyTorch build downloads and installs for minutes. */
-const BLOCK_TIMEOUT_MS = Number(process.env.LAB_RECORD_BLOCK_TIMEOUT_MS ?? 20 * 60_000);
+/**
+ * The longest one block may take: the PyTorch build downloads and installs for minutes (about 2
+ * on an idle machine, 16 on this 2-core one under load). The lab's build limit is raised to match.
+ */
+const BLOCK_TIMEOUT_MS = Number(process.env.LAB_RECORD_BLOCK_TIMEOUT_MS ?? 60 * 60_000);
 
 function say(line: string): void {
   process.stdout.write(`[record] ${line}\n`);
@@ -74,6 +77,8 @@ async function record(): Promise<number> {
       LAB_CLEAN_ON_START: 'false',
       // The recording reader is this server's only user: no rate limit on its blocks.
       LAB_COMMANDS_PER_MINUTE: '100000',
+      LAB_BUILD_TIMEOUT_MS: process.env.LAB_BUILD_TIMEOUT_MS ?? String(BLOCK_TIMEOUT_MS),
+      LAB_PUSH_TIMEOUT_MS: process.env.LAB_PUSH_TIMEOUT_MS ?? String(BLOCK_TIMEOUT_MS),
     },
     ROOT,
   );

@@ -26,7 +26,7 @@ export interface PlaybackState {
   manifest: RecordingsManifest | null;
 }
 
-export const SPEEDS = [1, 2, 4, 8] as const;
+export const SPEEDS = [1, 2, 4, 8, 16] as const;
 /** A pause longer than this (the engine working quietly) plays as this long. */
 export const IDLE_CAP_S = 1.5;
 

@@ -7,7 +7,7 @@
 import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {afterEach, describe, expect, it} from 'vitest';
+import {afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {blockTextHash, lessonBlocks, lessonFiles, type LessonBlock} from '../../src/record/blocks';
 import {recordingProblems} from '../../src/record/check';
 import {formatCast, parseCast, type Cast} from '../../../src/protocol/recording';
@@ -15,8 +15,14 @@ import {formatCast, parseCast, type Cast} from '../../../src/protocol/recording'
 const ROOT = path.resolve(__dirname, '../../..');
 
 describe('the lessons\' recordings', () => {
+  // Parsing every lesson with the site's remark plugins takes seconds on a busy machine.
+  let blocks: LessonBlock[] = [];
+  beforeAll(() => {
+    blocks = lessonBlocks(ROOT);
+  }, 120_000);
+
   it('every runnable block has a recording made from its current text', () => {
-    const problems = recordingProblems(ROOT, lessonBlocks(ROOT));
+    const problems = recordingProblems(ROOT, blocks);
     expect(problems, `\n${problems.join('\n')}\n`).toEqual([]);
   });
 
@@ -27,7 +33,6 @@ describe('the lessons\' recordings', () => {
   });
 
   it('finds the blocks with the ids the site build gives them', () => {
-    const blocks = lessonBlocks(ROOT);
     const login = blocks.find((b) => b.command === 'docker login <registry>');
     expect(login?.blockId).toMatch(/^logging-in-and-pushing-L\d+-[a-z0-9]+$/);
     const dockerfile = blocks.find((b) => b.dockerfile && b.context === 'hello');

@@ -21,9 +21,8 @@ export async function serveStatic(dir: string, port: number): Promise<StaticSite
   let companion: number | null = null;
   const server = http.createServer((req, res) => {
     if (companion !== null && req.url?.startsWith('/companion/')) {
-      const target = `http://127.0.0.1:${companion}`;
-      const headers = {...req.headers, host: `127.0.0.1:${companion}`, ...(req.headers.origin ? {origin: target} : {})};
-      const up = http.request({host: '127.0.0.1', port: companion, path: req.url, method: req.method, headers}, (r) => {
+      // Forwarded as they came (Host and Origin still name this address, as behind a reverse proxy).
+      const up = http.request({host: '127.0.0.1', port: companion, path: req.url, method: req.method, headers: req.headers}, (r) => {
         res.writeHead(r.statusCode ?? 502, r.headers);
         r.pipe(res);
       });
@@ -45,11 +44,7 @@ export async function serveStatic(dir: string, port: number): Promise<StaticSite
     }
     const up = net.connect(companion, '127.0.0.1', () => {
       const lines = [`${req.method} ${req.url} HTTP/1.1`];
-      for (let i = 0; i < req.rawHeaders.length; i += 2) {
-        const name = req.rawHeaders[i]!;
-        const value = name.toLowerCase() === 'origin' ? `http://127.0.0.1:${companion}` : req.rawHeaders[i + 1]!;
-        lines.push(`${name}: ${value}`);
-      }
+      for (let i = 0; i < req.rawHeaders.length; i += 2) lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
       up.write(`${lines.join('\r\n')}\r\n\r\n`);
       if (head.length) up.write(head);
       up.pipe(socket);

@@ -164,6 +164,16 @@ export class Player {
     else this.resume();
   };
 
+  /** Write the rest of the recording at once. */
+  skipToEnd = (): void => {
+    if (this.state.status !== 'playing' && this.state.status !== 'paused') return;
+    this.clearTimer();
+    const rest = this.events.slice(this.next).map((e) => e[2]).join('');
+    this.next = this.events.length;
+    if (rest) this.opts.write(rest);
+    this.finish();
+  };
+
   setSpeed = (speed: number): void => {
     if (!Number.isFinite(speed) || speed <= 0) return;
     this.set({speed});

@@ -48,6 +48,15 @@ export default function PlaybackBar(): ReactNode {
           {paused ? '▶ Resume' : '❚❚ Pause'}
         </button>
       )}
+      {(playing || paused) && (
+        <button
+          type="button"
+          className={clsx('button button--sm button--secondary', styles.button)}
+          data-testid="playback-end"
+          onClick={player.skipToEnd}>
+          ⏭ To the end
+        </button>
+      )}
       {info && (
         <label className={styles.speed}>
           Speed{' '}

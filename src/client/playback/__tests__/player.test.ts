@@ -84,6 +84,14 @@ describe('Player', () => {
     expect(player.get().status).toBe('done');
   });
 
+  it('skips to the end', async () => {
+    const {player, out} = setup(cast([[1, 'o', 'a'], [300, 'o', 'b']]));
+    await player.play('b1', 'u', 'c');
+    player.skipToEnd();
+    expect(out()).toMatch(/ab[\s\S]*End of the recording/);
+    expect(player.get().status).toBe('done');
+  });
+
   it('says so when a block has no recording', async () => {
     const {player, out} = setup(null);
     await player.play('b1', 'u', 'docker images');

@@ -20,6 +20,7 @@ import {WS_PATH, type BuiltImageView} from '../protocol';
 import {LabSessionClient, type BlockRun, type SessionSnapshot, type SocketLike} from './session';
 import {INITIAL_UI, LabUi, NO_EDIT, type DockerfileEdit, type UiState} from './ui';
 import {DEFAULT_LAB_REGISTRY, resolvePlaceholders, type ResolveOptions} from './placeholders';
+import {playerFor} from './playback/player';
 
 declare global {
   interface Window {
@@ -115,9 +116,14 @@ export function useBuiltImage(context: string | undefined): BuiltImageView | und
 export function useResolveOptions(): ResolveOptions {
   const {registry} = useLabUi();
   const {session} = useLabSession();
-  const labRegistry = session?.labRegistry || DEFAULT_LAB_REGISTRY;
+  // No server has answered: the names the recordings were made with (src/client/playback), so a
+  // block shows what its recording shows.
+  const {client} = useLab();
+  const player = playerFor(client);
+  const recorded = useSyncExternalStore(player.subscribe, () => player.get().manifest, () => null);
+  const labRegistry = session?.labRegistry || recorded?.registry || DEFAULT_LAB_REGISTRY;
   const logins = session?.logins;
-  const readerName = session?.reader?.name ?? null;
+  const readerName = session?.reader?.name ?? (session ? null : recorded?.username ?? null);
   return useMemo(
     () => ({registry, labRegistry, logins: logins ?? {}, readerName}),
     [registry, labRegistry, logins, readerName],

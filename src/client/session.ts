@@ -273,6 +273,11 @@ export class LabSessionClient {
     this.connect();
   }
 
+  /** Write text of the page's own into the terminal (not session output: e.g. a recording played while offline). */
+  writeLocalText(data: string): void {
+    this.writeLocal(data);
+  }
+
   /** Close everything; the client cannot be used afterwards. */
   dispose(): void {
     this.disposed = true;

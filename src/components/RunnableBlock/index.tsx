@@ -25,6 +25,7 @@ import {
   useLessonDockerfile,
   useResolver,
 } from '@site/src/client/react';
+import {usePlayback, usePlayer, useRecordingUrl} from '@site/src/client/playback/react';
 import type {RunnableProps} from '@site/src/remark/runnable-blocks';
 import styles from './styles.module.css';
 
@@ -56,6 +57,11 @@ export default function RunnableBlock(props: Props): ReactNode {
   const blockId = props.blockId ?? contentId(props);
   const run = useBlockRun(blockId);
   const edit = useDockerfileEdit(isDockerfile ? context : undefined);
+  // No server answers: Run plays the block's recording (src/client/playback).
+  const player = usePlayer();
+  const playback = usePlayback();
+  const recordingUrl = useRecordingUrl(blockId);
+  const playingHere = playback.blockId === blockId && playback.status !== 'idle';
 
   const built = useBuiltImage(context);
   // The block whose Build/Run made the image shows it; a build typed in the terminal shows under the Dockerfile.
@@ -93,16 +99,22 @@ export default function RunnableBlock(props: Props): ReactNode {
   useEffect(() => {
     if (busyHere && builds) void loadImageLayers().catch(() => undefined);
   }, [busyHere, builds]);
+  const canPlay = connection === 'offline' && !busyHere;
 
   // Busy or offline, the button stays focusable (aria-disabled): `disabled` would drop the
   // keyboard focus to <body>. A command that asks for input takes the focus to the terminal.
   const onRun = useCallback(() => {
+    if (canPlay) {
+      ui.openDock(false);
+      void player.play(blockId, recordingUrl, command);
+      return;
+    }
     if (!canRun) return;
     ui.openDock(asksForInput(command));
     // The text on screen now, even if the debounced update has not gone yet.
     if (isDockerfile && context) client.setContext(context, shownText);
     client.run(blockId, command, context);
-  }, [canRun, ui, client, blockId, command, context, isDockerfile, shownText]);
+  }, [canRun, canPlay, player, recordingUrl, ui, client, blockId, command, context, isDockerfile, shownText]);
 
   const setEditing = (on: boolean) => {
     if (context) ui.setEdit(context, {editing: on});
@@ -154,10 +166,11 @@ export default function RunnableBlock(props: Props): ReactNode {
           type="button"
           className={clsx('button button--sm button--primary', styles.run)}
           data-testid="run-button"
-          aria-disabled={!canRun}
-          aria-label={`${isDockerfile ? 'Build' : 'Run'}: ${command}`}
+          aria-disabled={!canRun && !canPlay}
+          aria-label={`${isDockerfile ? 'Build' : 'Run'}${canPlay ? ' (play its recording, not live)' : ''}: ${command}`}
+          data-playback={canPlay ? 'recording' : undefined}
           onClick={onRun}
-          title={`Run in the lab terminal: ${command}`}>
+          title={canPlay ? `Play a recording of: ${command} (no lab server answers)` : `Run in the lab terminal: ${command}`}>
           <span aria-hidden="true">{isDockerfile ? '⚒' : '▶'}</span> {isDockerfile ? 'Build' : 'Run'}
         </button>
         {isDockerfile && (
@@ -199,6 +212,7 @@ export default function RunnableBlock(props: Props): ReactNode {
           unresolved={unresolved}
           registry={registry}
           engineDown={session?.engine === 'down'}
+          playing={playingHere ? playback.status : null}
           onRetry={() => client.retryNow()}
         />
       </div>
@@ -220,6 +234,8 @@ function BlockStatus(props: {
   unresolved: boolean;
   registry: string;
   engineDown: boolean;
+  /** This block's recording is loaded (no server answers). */
+  playing: string | null;
   onRetry: () => void;
 }): ReactNode {
   const {state, exitCode, message} = props;
@@ -244,7 +260,12 @@ function BlockStatus(props: {
       text = exitCode !== undefined ? `✗ Failed: exit code ${exitCode}` : `✗ ${message ?? 'Failed'}`;
       break;
     case 'offline':
-      quiet = "Terminal offline — the companion server isn't running; you can still copy this block.";
+      quiet =
+        props.playing === 'playing' || props.playing === 'paused' || props.playing === 'loading'
+          ? 'Playing a recording in the terminal — not live.'
+          : props.playing === 'done'
+            ? 'Recording played — not live. Run plays it again.'
+            : "Terminal offline — the companion server isn't running: Run plays a recording (not live); you can still copy this block.";
       retry = true;
       break;
     case 'idle':

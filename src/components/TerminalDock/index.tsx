@@ -18,6 +18,8 @@ import type {ConnectionState} from '@site/src/client/session';
 import {MIN_DOCK_HEIGHT} from '@site/src/client/ui';
 import ReaderPanel from '@site/src/components/ReaderPanel';
 import ProgressPanel from '@site/src/components/ProgressPanel';
+import PlaybackBar from '@site/src/components/PlaybackBar';
+import {usePlayback} from '@site/src/client/playback/react';
 import type {TerminalController} from './xterm';
 import {isTerminalShortcut, PageFocus, TERMINAL_SHORTCUT_LABEL} from './keyboard';
 import styles from './styles.module.css';
@@ -78,6 +80,8 @@ function Dock({pageFocus}: {pageFocus: PageFocus}): ReactNode {
   const [resized, setResized] = useState(false);
   const {dockOpen, dockActivated, dockHeight, registry, screenReader, focusRequest} = useLabUi();
   const {connection, session, command} = useLabSession();
+  // A recording playing (no server answers) replaces the offline notice over the terminal.
+  const playback = usePlayback();
   const sectionRef = useRef<HTMLElement>(null);
   const controllerRef = useRef<TerminalController | null>(null);
   const [space, setSpace] = useState(0);
@@ -254,6 +258,8 @@ function Dock({pageFocus}: {pageFocus: PageFocus}): ReactNode {
       <ReaderPanel />
       {/* the reader's progress, one line (src/components/ProgressPanel) */}
       <ProgressPanel variant="dock" />
+      {/* a recording playing while no server answers (src/components/PlaybackBar) */}
+      <PlaybackBar />
       {dockActivated && (
         <div className={styles.body} hidden={!dockOpen}>
           <XtermView
@@ -267,7 +273,7 @@ function Dock({pageFocus}: {pageFocus: PageFocus}): ReactNode {
               else toggleRef.current?.focus();
             }}
           />
-          {connection === 'offline' && (
+          {connection === 'offline' && playback.status === 'idle' && (
             <div className={styles.overlay} role="status">
               <p>
                 Terminal offline — the companion server isn't running or can't be reached. Lesson

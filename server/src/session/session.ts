@@ -68,6 +68,13 @@ const BANNER =
  * in-memory state commands share (logins, lesson contexts). Knows nothing of
  * WebSockets: a connection attaches to it and detaches again.
  */
+/** The engine a command runs on, and its running-commands count. */
+interface PlacedEngine {
+  engine: Engine;
+  started(): void;
+  ended(): void;
+}
+
 export class Session {
   /** Secret: whoever holds it can rejoin the session. Never logged, never put in engine labels. */
   readonly id = randomBytes(24).toString('base64url');
@@ -309,7 +316,10 @@ export class Session {
       this.output.write(errorLine(this.reader.refuseBuild()!));
       exitCode = 1;
     } else {
-      const placed = await this.#placed();
+      // Synchronous when the owner's engine is known and answers: a command that reads a line (a login's
+      // password) must hold the keyboard before the next frame of the same read is handled.
+      const placing = this.#placed();
+      const placed = placing instanceof Promise ? await placing : placing;
       const env = {...this.#commandEnv(abort.signal), engine: placed.engine};
       env.onBuiltImage = (image) => this.#events?.builtImage?.({t: 'built-image', image: {...image, ...(blockId ? {blockId} : {})}});
       try {
@@ -402,9 +412,15 @@ export class Session {
   }
 
   /** The owner's engine for this command; a reader moved off an engine that stopped answering is told so. */
-  async #placed(): Promise<{engine: Engine; started(): void; ended(): void}> {
+  #placed(): PlacedEngine | Promise<PlacedEngine> {
     const pool = this.deps.pool;
     if (!pool) return {engine: this.deps.engine, started: () => {}, ended: () => {}};
+    const known = pool.placed(this.state.ownerId);
+    if (known?.up) return {engine: known.engine, started: () => void known.running++, ended: () => void known.running--};
+    return this.#place(pool);
+  }
+
+  async #place(pool: EnginePool): Promise<PlacedEngine> {
     const {member, moved} = await pool.place(this.state.ownerId);
     if (moved) {
       this.log.warn({event: 'engine-moved', from: moved.from, to: moved.to}, 'owner moved to another engine');

@@ -18,6 +18,7 @@ import {formatDuration} from '../limits/format';
 import {errorLine, yellow} from '../terminal/style';
 import {randomContainerName} from '../containers/names';
 import {findOwned, listOwned} from '../containers/owned';
+import {takeRunSlot} from '../containers/slots';
 import {containerSpec, enginePrefix} from '../containers/sandbox';
 import {attachContainer} from '../session/attach';
 import type {Handler} from './types';
@@ -72,73 +73,81 @@ export const run: Handler<Run> = async (cmd, env) => {
     );
   }
 
-  const running = await listOwned(engine, session.ownerId);
-  if (running.length >= config.run.perReader) {
-    return fail(
-      `you have ${running.length} running container${running.length === 1 ? '' : 's'}, the lab's limit for one reader: ` +
-        'stop one first (docker ps lists them, docker stop NAME ends one)',
-    );
-  }
-
-  // The engine's name carries the owner's prefix: readers cannot collide or find each other's by name.
-  let name = cmd.name ?? randomContainerName();
-  let id: string | undefined;
-  for (let attempt = 0; id === undefined; attempt++) {
-    const spec = containerSpec(
-      {
-        imageId: found.image.Id,
-        imageName: cmd.image,
-        engineName: enginePrefix(session.ownerId) + name,
-        displayName: name,
-        ownerId: session.ownerId,
-        ...(env.readerName ? {readerName: env.readerName} : {}),
-        cmd: cmd.args,
-        ...(cmd.entrypoint !== undefined ? {entrypoint: [cmd.entrypoint]} : {}),
-        env: cmd.env,
-        ...(cmd.workdir !== undefined ? {workdir: cmd.workdir} : {}),
-        tty: cmd.tty,
-        stdin: cmd.interactive,
-      },
-      config.run,
-    );
-    try {
-      id = await engine.createContainer(spec);
-    } catch (err) {
-      if (!(err instanceof EngineError) || err.unreachable) throw err;
-      if (err.status === 409 && cmd.name === undefined && attempt < 5) {
-        name = randomContainerName();
-        continue;
-      }
-      if (err.status === 409) {
-        const holder = await findOwned(engine, session.ownerId, name).catch(() => null);
-        return fail(
-          `Error response from daemon: Conflict. The container name "/${name}" is already in use by container ` +
-            `"${holder?.id ?? 'another of your terminals'}". You have to remove (or rename) that container to be able to reuse that name.`,
-        );
-      }
-      return fail(err.message.split(enginePrefix(session.ownerId)).join('') + '.');
-    }
-  }
-
+  // The slot is taken before anything is asked of the engine (containers/slots.ts) and held to the end.
+  const image = found.image;
+  const slot = takeRunSlot(session.ownerId);
   try {
-    return await attachContainer({
-      engine,
-      id,
-      term,
-      signal: env.signal,
-      tty: cmd.tty,
-      interactive: cmd.interactive,
-      timeoutMs: config.run.timeoutMs,
-      warningMs: config.run.warningMs,
-      onStartError: (message) => fail(`${message.split(enginePrefix(session.ownerId)).join('')}.`, startFailureStatus(message)),
-      warn: (text) => term.write(`\r\n${yellow(text)}\r\n`),
-      timedOut: () =>
-        term.write(
-          errorLine(`docker: the container reached the lab's time limit of ${formatDuration(config.run.timeoutMs)} and was stopped`),
-        ),
-    });
+    const existing = await listOwned(engine, session.ownerId, true);
+    const count = Math.max(slot.held - 1, existing.length);
+    if (count >= config.run.perReader) {
+      return fail(
+        `you have ${count} running container${count === 1 ? '' : 's'}, the lab's limit for one reader: ` +
+          'stop one first (docker ps lists them, docker stop NAME ends one)',
+      );
+    }
+
+    // The engine's name carries the owner's prefix: readers cannot collide or find each other's by name.
+    let name = cmd.name ?? randomContainerName();
+    let id: string | undefined;
+    for (let attempt = 0; id === undefined; attempt++) {
+      const spec = containerSpec(
+        {
+          imageId: image.Id,
+          imageName: cmd.image,
+          engineName: enginePrefix(session.ownerId) + name,
+          displayName: name,
+          ownerId: session.ownerId,
+          ...(env.readerName ? {readerName: env.readerName} : {}),
+          cmd: cmd.args,
+          ...(cmd.entrypoint !== undefined ? {entrypoint: [cmd.entrypoint]} : {}),
+          env: cmd.env,
+          ...(cmd.workdir !== undefined ? {workdir: cmd.workdir} : {}),
+          tty: cmd.tty,
+          stdin: cmd.interactive,
+        },
+        config.run,
+      );
+      try {
+        id = await engine.createContainer(spec);
+      } catch (err) {
+        if (!(err instanceof EngineError) || err.unreachable) throw err;
+        if (err.status === 409 && cmd.name === undefined && attempt < 5) {
+          name = randomContainerName();
+          continue;
+        }
+        if (err.status === 409) {
+          const holder = await findOwned(engine, session.ownerId, name).catch(() => null);
+          return fail(
+            `Error response from daemon: Conflict. The container name "/${name}" is already in use by container ` +
+              `"${holder?.id ?? 'another of your terminals'}". You have to remove (or rename) that container to be able to reuse that name.`,
+          );
+        }
+        return fail(err.message.split(enginePrefix(session.ownerId)).join('') + '.');
+      }
+    }
+
+    try {
+      return await attachContainer({
+        engine,
+        id,
+        term,
+        signal: env.signal,
+        tty: cmd.tty,
+        interactive: cmd.interactive,
+        timeoutMs: config.run.timeoutMs,
+        warningMs: config.run.warningMs,
+        onStartError: (message) => fail(`${message.split(enginePrefix(session.ownerId)).join('')}.`, startFailureStatus(message)),
+        warn: (text) => term.write(`\r\n${yellow(text)}\r\n`),
+        timedOut: () =>
+          term.write(
+            errorLine(`docker: the container reached the lab's time limit of ${formatDuration(config.run.timeoutMs)} and was stopped`),
+          ),
+      });
+    } finally {
+      // AutoRemove removes it when it ends; this covers a start that failed or a lost engine stream.
+      await engine.removeContainer(id).catch(() => undefined);
+    }
   } finally {
-    // AutoRemove removes it when it ends; this covers a start that failed or a lost engine stream.
-    await engine.removeContainer(id).catch(() => undefined);
+    slot.release();
   }
 };

@@ -17,6 +17,7 @@ const TIMEOUT_MS = 15_000;
 let lab: TestLab;
 /** Reader A in two tabs, reader B in one. */
 let a1: TestClient;
+let a1Cookie: string;
 let a2: TestClient;
 let b: TestClient;
 let hello: string;
@@ -32,6 +33,7 @@ beforeAll(async () => {
   });
   const ra = await createReader(lab, uniqueReaderName('runa'));
   const rb = await createReader(lab, uniqueReaderName('runb'));
+  a1Cookie = ra.cookie;
   a1 = await TestClient.connect(lab.url, {cookie: ra.cookie, cols: 120});
   a2 = await TestClient.connect(lab.url, {cookie: ra.cookie});
   b = await TestClient.connect(lab.url, {cookie: rb.cookie});
@@ -100,7 +102,7 @@ describe('running the reader\'s own image', () => {
   });
 
   it('leaves no container behind (--rm always)', async () => {
-    await typed(a1, 'docker run --rm=false busybox true');
+    expect((await typed(a1, 'docker run --rm=false busybox true')).end.exitCode).toBe(0);
     const mine = (await engineContainers()).filter((c) => c.Labels?.['org.dockerlab.reader'] === hello.split('/')[0]);
     expect(mine).toEqual([]);
   });
@@ -228,6 +230,23 @@ describe('limits', () => {
     expect(out).toMatch(/time limit of 15 s and was stopped/);
     expect(end.exitCode).not.toBe(0);
   });
+
+  it('the per-reader container limit holds when several terminals press Run at the same instant', async () => {
+    const tabs = await Promise.all([1, 2, 3, 4].map(() => TestClient.connect(lab.url, {cookie: a1Cookie})));
+    try {
+      const marks = tabs.map((t) => t.messages.length);
+      for (const t of tabs) keys(t, 'docker run busybox sleep 20\r');
+      // Every terminal either runs its container or is refused; count what the engine runs for A.
+      await new Promise((r) => setTimeout(r, 6000));
+      const mine = (await engineContainers()).filter((c) => c.Labels?.['org.dockerlab.reader'] === hello.split('/')[0]);
+      expect(mine.length).toBeLessThanOrEqual(2);
+      expect(tabs.filter((t) => /the lab's limit for one reader/.test(t.text)).length).toBeGreaterThanOrEqual(2);
+      for (const t of tabs) keys(t, '\x03');
+      await Promise.all(tabs.map((t, i) => t.waitFor((m) => m.t === 'command-end', 30_000, marks[i])));
+    } finally {
+      for (const t of tabs) t.close();
+    }
+  }, 60_000);
 
   it('a fork bomb and a memory hog are contained; another reader runs meanwhile', async () => {
     const mark = a1.messages.length;

@@ -71,9 +71,14 @@ test('the cohort page shows placement and load per engine, and drains and undrai
     await expect(row).toHaveAttribute('data-draining', 'false');
     expect((await engines())[0]!.draining).toBe(false);
 
-    // The reader leaves: the periodic refresh shows it without a click.
-    await readerPage.close();
-    await expect(row.getByTestId('engine-sessions')).toHaveText('0', {timeout: 15_000});
+    // The reader opens a second terminal (another tab): the periodic refresh shows it without a click.
+    const before = (await engines())[0]!.sessions;
+    await expect(row.getByTestId('engine-sessions')).toHaveText(String(before));
+    const second = await context.newPage();
+    await second.goto('/docs/building');
+    await second.getByTestId('dock-toggle').click();
+    await expect.poll(async () => (await engines())[0]!.sessions, {timeout: 30_000}).toBe(before + 1);
+    await expect(row.getByTestId('engine-sessions')).toHaveText(String(before + 1), {timeout: 15_000});
   } finally {
     await context.close();
     // Never leave the engine drained for the next test.

@@ -34,7 +34,7 @@ function EngineRow({engine, busy, onDrain}: {engine: EngineView; busy: boolean; 
       <td>
         <button
           type="button"
-          className={`button button--sm ${engine.draining ? 'button--secondary' : 'button--warning'}`}
+          className="button button--secondary button--sm"
           disabled={busy}
           onClick={() => onDrain(engine)}
           aria-label={`${engine.draining ? 'Undrain' : 'Drain'} ${engine.name}`}

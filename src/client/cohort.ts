@@ -4,6 +4,7 @@
  * held in the page's memory only, never in storage). No React, no DOM.
  */
 import {COHORT_CSV_PATH, COHORT_EVENTS_PATH, COHORT_PATH, type CohortSnapshot} from '../protocol/progress';
+import {ADMIN_ENGINES_PATH, type EngineView, type EnginesReply} from '../protocol/engines';
 
 type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
 
@@ -46,8 +47,8 @@ export class CohortClient {
     private readonly fetcher: Fetch = (i, init) => fetch(i, init),
   ) {}
 
-  async #get(path: string, signal?: AbortSignal): Promise<Response> {
-    const res = await this.fetcher(path, {headers: {authorization: `Bearer ${this.token}`}, cache: 'no-store', credentials: 'omit', signal});
+  async #get(path: string, signal?: AbortSignal, method = 'GET'): Promise<Response> {
+    const res = await this.fetcher(path, {method, headers: {authorization: `Bearer ${this.token}`}, cache: 'no-store', credentials: 'omit', signal});
     if (res.status === 401 || res.status === 404) {
       const body = (await res.json().catch(() => ({}))) as {error?: string};
       throw new AdminRefused(body.error || `the lab server refused (HTTP ${res.status})`);
@@ -58,6 +59,17 @@ export class CohortClient {
 
   async snapshot(): Promise<CohortSnapshot> {
     return (await (await this.#get(COHORT_PATH)).json()) as CohortSnapshot;
+  }
+
+  /** Placement and load per engine of the pool. */
+  async engines(signal?: AbortSignal): Promise<EnginesReply> {
+    return (await (await this.#get(ADMIN_ENGINES_PATH, signal)).json()) as EnginesReply;
+  }
+
+  /** Drain `name` (no new readers placed there) or, with `drain` false, open it again. */
+  async drainEngine(name: string, drain: boolean): Promise<EngineView> {
+    const path = `${ADMIN_ENGINES_PATH}/${encodeURIComponent(name)}/${drain ? 'drain' : 'undrain'}`;
+    return ((await (await this.#get(path, undefined, 'POST')).json()) as {engine: EngineView}).engine;
   }
 
   async csv(): Promise<Blob> {

@@ -20,7 +20,8 @@ export default function Cohort(): ReactNode {
         <Heading as="h1">Cohort</Heading>
         <p>
           Every reader of this lab, the steps of the guide each has reached (checked by the lab server in the engine and
-          the registry) and when, their last activity and the disk their images use. It updates live. See{' '}
+          the registry) and when, their last activity and the disk their images use; below, the engines readers are placed
+          on, their load, and Drain/Undrain. It updates live. See{' '}
           <Link to="/docs/operators#running-an-onboarding-session">Running an onboarding session</Link>.
         </p>
         <BrowserOnly fallback={<p>Loading…</p>}>{() => <CohortView />}</BrowserOnly>

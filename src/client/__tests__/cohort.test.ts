@@ -25,4 +25,19 @@ describe('CohortClient', () => {
     await expect(client.snapshot()).rejects.toBeInstanceOf(AdminRefused);
     expect(seen[0]).toEqual({authorization: 'Bearer the-token'});
   });
+
+  it('drains and undrains an engine with a POST to its encoded name, with the bearer token', async () => {
+    const calls: Array<{url: string; method?: string; headers: Record<string, string>}> = [];
+    const client = new CohortClient('the-token', async (url, init) => {
+      calls.push({url, method: init?.method, headers: init?.headers as Record<string, string>});
+      return new Response(JSON.stringify({engine: {name: 'a b', draining: url.endsWith('/drain')}}), {status: 200});
+    });
+    expect((await client.drainEngine('a b', true)).draining).toBe(true);
+    expect((await client.drainEngine('a b', false)).draining).toBe(false);
+    expect(calls.map((c) => [c.method, c.url])).toEqual([
+      ['POST', '/companion/admin/engines/a%20b/drain'],
+      ['POST', '/companion/admin/engines/a%20b/undrain'],
+    ]);
+    expect(calls[0]!.headers).toEqual({authorization: 'Bearer the-token'});
+  });
 });

@@ -4,13 +4,14 @@
  * from the admin API) and exportable as CSV. Asks for the admin token
  * (LAB_ADMIN_TOKEN), kept in this page's memory only.
  *
- * Sections: the readers' table here; another part of the lab (an engine pool,
- * ...) adds its own section to the page and its own keys to the snapshot.
+ * Sections: the readers' table here; the engines (placement, load, drain) in
+ * EnginesSection.
  */
-import {useEffect, useState, type FormEvent, type ReactNode} from 'react';
+import {useCallback, useEffect, useState, type FormEvent, type ReactNode} from 'react';
 import {AdminRefused, CohortClient} from '@site/src/client/cohort';
 import {formatSize} from '@site/src/protocol/readers';
 import {countDone, formatElapsed, type CohortSnapshot} from '@site/src/protocol/progress';
+import EnginesSection from './EnginesSection';
 import styles from './styles.module.css';
 
 const time = (t: number) => new Date(t).toLocaleTimeString([], {hour: '2-digit', minute: '2-digit', second: '2-digit'});
@@ -75,6 +76,10 @@ export default function CohortView(): ReactNode {
   const [snap, setSnap] = useState<CohortSnapshot | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [live, setLive] = useState(false);
+  const onRefused = useCallback((message: string) => {
+    setError(message);
+    setClient(null);
+  }, []);
 
   useEffect(() => {
     if (!client) return undefined;
@@ -172,6 +177,7 @@ export default function CohortView(): ReactNode {
         )}
         {snap && <ReadersTable snap={snap} />}
       </section>
+      <EnginesSection client={client} onRefused={onRefused} />
     </div>
   );
 }

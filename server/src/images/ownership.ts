@@ -33,6 +33,16 @@ export async function removeOwnedImages(engine: Engine, ownerId: string | null, 
   return removed;
 }
 
+/**
+ * An image without an owner label is a lab base image only if it has a name
+ * (busybox:latest, debian:bookworm-slim). A nameless one is some build's
+ * intermediate layer (the classic builder labels only the last) or a commit:
+ * it holds the files of whoever made it, so it is nobody's to use.
+ */
+function isNamedBase(image: {RepoTags?: string[] | null}): boolean {
+  return (image.RepoTags ?? []).some((t) => t !== '<none>:<none>');
+}
+
 /** Whose an image is, as this session sees it. */
 export type Owner = 'mine' | 'lab' | 'other' | 'missing';
 
@@ -48,7 +58,7 @@ export async function ownerOf(
   const image = await engine.inspectImage(name);
   if (!image) return {owner: 'missing'};
   const label = image.Config?.Labels?.[OWNER_LABEL];
-  if (!label) return {owner: 'lab', image};
+  if (!label) return isNamedBase(image) ? {owner: 'lab', image} : {owner: 'missing'};
   return label === ownerId ? {owner: 'mine', image} : {owner: 'other', ownerId: label};
 }
 
@@ -63,7 +73,7 @@ export function readerImage(engine: Engine, ownerId: string): (ref: string) => P
       const image = await engine.inspectImage(ref);
       if (!image) return null;
       const label = image.Config?.Labels?.[OWNER_LABEL];
-      if (label && label !== ownerId) return null;
+      if (label ? label !== ownerId : !isNamedBase(image)) return null;
       return {env: image.Config?.Env ?? []};
     } catch (err) {
       if (err instanceof EngineError && err.unreachable) throw err; // "Cannot connect to the Docker daemon…"

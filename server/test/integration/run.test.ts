@@ -326,6 +326,30 @@ describe('one reader\'s containers and images are invisible to another', () => {
     expect(norm(byName.out)).toBe(norm(missing.out));
   });
 
+  it('an image without an owner and without a name (a classic build\'s intermediate layer, a commit) is nobody\'s base image', async () => {
+    // Such images hold the files of whoever's build made them; only named unowned images are the lab's.
+    const host = labEnv().DOCKER_HOST ?? 'unix:///var/run/docker.sock';
+    const {default: DockerCtor} = await import('dockerode');
+    const docker = new DockerCtor({socketPath: host.replace(/^unix:\/\//, '')});
+    const c = await docker.createContainer({Image: 'busybox', Cmd: ['sh', '-c', 'echo nameless-secret > /secret']});
+    let imageId = '';
+    try {
+      await c.start();
+      await c.wait();
+      imageId = ((await c.commit({})) as {Id: string}).Id;
+    } finally {
+      await c.remove({force: true}).catch(() => undefined);
+    }
+    try {
+      const r = await typed(b, `docker run --rm ${imageId.replace('sha256:', '').slice(0, 12)} cat /secret`);
+      expect(r.end.exitCode).toBe(125);
+      expect(r.out).not.toContain('nameless-secret');
+      expect(r.out).toContain('Unable to find image');
+    } finally {
+      await docker.getImage(imageId).remove({force: true}).catch(() => undefined);
+    }
+  });
+
   it('an image with a VOLUME does not run (an anonymous volume would bypass the read-only root)', async () => {
     const image = `lab/${uniqueName('vol')}`;
     const built = await a1.run(`docker build -t ${image} .`, ctx('FROM busybox\nVOLUME /data\n'));

@@ -58,6 +58,12 @@ allowed_addresses() {
 }
 
 cmd_up() {
+  # Traffic between two containers on one bridge meets the FORWARD rules below only when bridged
+  # traffic passes iptables (br_netfilter): make sure it does, or say the isolation does not hold.
+  modprobe br_netfilter 2>/dev/null || true
+  sysctl -qw net.bridge.bridge-nf-call-iptables=1 2>/dev/null || true
+  [[ $(cat /proc/sys/net/bridge/bridge-nf-call-iptables 2>/dev/null) == 1 ]] ||
+    say "warning: bridged traffic bypasses iptables here (no br_netfilter): containers on $bridge are not kept from each other"
   local subnet=${1:-}
   [[ $subnet =~ ^[0-9.]+/[0-9]+$ ]] || die "up needs the bridge's IPv4 subnet, e.g. 172.17.0.0/16"
   command -v iptables >/dev/null || die "iptables is not installed"

@@ -1,3 +1,4 @@
+import {readFileSync} from 'node:fs';
 import path from 'node:path';
 import {parseEngineList, type EngineSpec} from './engine/pool-config';
 import {loadReadersConfig, type ReadersConfig} from './readers/config';
@@ -201,6 +202,14 @@ function loadRunSettings(env: NodeJS.ProcessEnv): RunSettings {
   if (network !== 'none' && network !== 'build') {
     throw new ConfigError(`LAB_RUN_NETWORK must be "none" or "build" (got "${network}")`);
   }
+  if (network === 'build' && !bridgeTrafficFiltered()) {
+    // The build network's rules (scripts/lab-build-network.sh) keep containers on the bridge from each
+    // other and from the host only when bridged traffic passes iptables.
+    throw new ConfigError(
+      'LAB_RUN_NETWORK=build needs bridged traffic filtered by iptables (modprobe br_netfilter; sysctl net.bridge.bridge-nf-call-iptables=1) ' +
+        "and the lab's private engine with its build-network rules (scripts/lab-engine.sh)",
+    );
+  }
   const cpus = num(env, 'LAB_RUN_CPUS', 1);
   if (cpus < 0.01) throw new ConfigError('LAB_RUN_CPUS must be at least 0.01');
   const timeoutMs = int(env, 'LAB_RUN_TIMEOUT_MS', 10 * 60_000, 1000);
@@ -215,4 +224,13 @@ function loadRunSettings(env: NodeJS.ProcessEnv): RunSettings {
     warningMs: Math.min(int(env, 'LAB_RUN_WARNING_MS', 60_000, 0), Math.floor(timeoutMs / 2)),
     perReader: int(env, 'LAB_RUN_CONTAINERS_PER_READER', 2, 1),
   };
+}
+
+/** Whether this machine passes bridged traffic through iptables (what the build network's rules need). */
+function bridgeTrafficFiltered(): boolean {
+  try {
+    return readFileSync('/proc/sys/net/bridge/bridge-nf-call-iptables', 'utf8').trim() === '1';
+  } catch {
+    return false;
+  }
 }

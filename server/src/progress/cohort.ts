@@ -64,7 +64,7 @@ export class CohortFeed {
     if (!this.#watchers.size || this.#timer) return;
     this.#timer = setTimeout(() => {
       this.#timer = null;
-      void this.#broadcast();
+      void this.#broadcast().catch(() => {});
     }, COALESCE_MS);
   }
 

@@ -87,6 +87,18 @@ async function recordBlock(block: LessonBlock, opts: RecordOptions): Promise<Cas
     client.send({t: 'input', data: `${opts.reader.password}\r`});
   }
 
+  const typed = interactiveInput(command);
+  if (typed) {
+    // docker run -it: type what the lesson suggests at the program's prompt, then Ctrl-D ends it.
+    const prompt = /(?:>>> |[#$] )$/;
+    for (const line of [...typed, '\x04']) {
+      await client.until(() => (prompt.test(outputSince()) ? true : undefined), opts.timeoutMs, `a prompt inside ${describeBlock(block)}`);
+      const mark = outputSince().length;
+      client.send({t: 'input', data: line === '\x04' ? line : `${line}\r`});
+      if (line !== '\x04') await client.until(() => (outputSince().length > mark + line.length + 1 ? true : undefined), 60_000, `the answer to ${line}`);
+    }
+  }
+
   // A long block (the PyTorch build) says every 30 s that it is still going, with its last line.
   const heartbeat = setInterval(() => {
     const last = lastLine(outputSince());
@@ -151,4 +163,17 @@ function lastLine(text: string): string {
   const plain = text.replace(/\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][0-9A-Za-z]|\x1b[=>]|\x07/g, '');
   const lines = plain.split(/\r?\n|\r/).filter((l) => l.trim() !== '');
   return (lines.pop() ?? '').trim().slice(0, 100);
+}
+
+/**
+ * What a reader would type into an interactive `docker run` block (the lesson's own suggestion), or
+ * null for a block that asks nothing. A block that opens a prompt gets these lines, then Ctrl-D.
+ */
+export function interactiveInput(command: string): string[] | null {
+  const m = /^docker\s+run\s+(.*)$/.exec(command.trim());
+  if (!m || !/(?:^|\s)-(?:it|ti|i)(?:\s|$)/.test(m[1]!)) return null;
+  if (/\bpython3?\s*$/.test(m[1]!)) {
+    return /pytorch/.test(m[1]!) ? ['import torch', 'torch.ones(2, 3) * 7'] : ['6 * 7'];
+  }
+  return ['echo hello from the container'];
 }

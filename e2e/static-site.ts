@@ -36,6 +36,8 @@ export async function serveStatic(dir: string, port: number): Promise<StaticSite
       res.end('<!doctype html><title>Not found</title>');
     });
   });
+  // Upgraded sockets leave the HTTP server's books: closing it must end them too.
+  const tunnels = new Set<net.Socket>();
   // A static host has no WebSocket: the upgrade is refused, so the page finds no server.
   server.on('upgrade', (req, socket: net.Socket, head: Buffer) => {
     if (companion === null) {
@@ -50,6 +52,10 @@ export async function serveStatic(dir: string, port: number): Promise<StaticSite
       up.pipe(socket);
       socket.pipe(up);
     });
+    for (const s of [socket, up]) {
+      tunnels.add(s);
+      s.once('close', () => tunnels.delete(s));
+    }
     up.on('error', () => socket.destroy());
     socket.on('error', () => up.destroy());
   });
@@ -64,6 +70,7 @@ export async function serveStatic(dir: string, port: number): Promise<StaticSite
     },
     close: () =>
       new Promise((resolve) => {
+        for (const s of tunnels) s.destroy();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

@@ -332,14 +332,15 @@ describe('one reader\'s containers and images are invisible to another', () => {
     const {default: DockerCtor} = await import('dockerode');
     const docker = new DockerCtor({socketPath: host.replace(/^unix:\/\//, '')});
     const c = await docker.createContainer({Image: 'busybox', Cmd: ['sh', '-c', 'echo nameless-secret > /secret']});
-    let imageId = '';
-    try {
-      await c.start();
-      await c.wait();
-      imageId = ((await c.commit({})) as {Id: string}).Id;
-    } finally {
-      await c.remove({force: true}).catch(() => undefined);
-    }
+    const imageId = await (async () => {
+      try {
+        await c.start();
+        await c.wait();
+        return ((await c.commit({})) as {Id: string}).Id;
+      } finally {
+        await c.remove({force: true}).catch(() => undefined);
+      }
+    })();
     try {
       const r = await typed(b, `docker run --rm ${imageId.replace('sha256:', '').slice(0, 12)} cat /secret`);
       expect(r.end.exitCode).toBe(125);

@@ -45,6 +45,8 @@ function dockerfileHash(text: string): string {
  */
 export class ProgressTracker {
   readonly #queues = new Map<string, Promise<void>>();
+  /** Layers of each reader's builds seen by this process (a rebuild that reused them all is a cached rebuild). */
+  readonly #layers = new Map<string, Set<string>>();
 
   constructor(private readonly deps: TrackerDeps) {}
 
@@ -80,6 +82,7 @@ export class ProgressTracker {
   }
 
   async forget(readerId: string): Promise<void> {
+    this.#layers.delete(readerId);
     await this.deps.store.remove(readerId);
   }
 
@@ -105,9 +108,17 @@ export class ProgressTracker {
         break;
       }
       case 'built': {
-        if (!(await this.#ownImage(reader, event.imageId))) return;
-        // A rebuild: the reader had built before, and the engine took steps from its cache this time.
-        if (record.done.built && event.cachedSteps > 0) tick('rebuilt');
+        const image = await this.deps.engineOf(reader.id).inspectImage(event.imageId);
+        if (image?.Config?.Labels?.[OWNER_LABEL] !== reader.id) return;
+        // A rebuild: the reader had built before, and the engine took steps from its cache this time. When
+        // several readers build the same steps at once, BuildKit may share the work and not flag the step
+        // CACHED in this build's status: a build whose layers all came out of this reader's earlier builds
+        // reused them too.
+        const layers = (image as {RootFS?: {Layers?: string[]}}).RootFS?.Layers ?? [];
+        const earlier = this.#layers.get(reader.id);
+        const reused = earlier !== undefined && layers.length > 0 && layers.every((l) => earlier.has(l));
+        if (record.done.built && (event.cachedSteps > 0 || reused)) tick('rebuilt');
+        if (layers.length) this.#layers.set(reader.id, new Set([...(earlier ?? []), ...layers].slice(-256)));
         tick('built');
         if (event.lesson === PYTORCH_LESSON) tick('pytorch');
         break;

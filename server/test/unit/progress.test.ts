@@ -86,6 +86,20 @@ describe('ProgressTracker', () => {
     expect(done()).toEqual(['built', 'pytorch', 'rebuilt']);
   });
 
+  it('ticks "rebuilt" for a later build made wholly of the reader\'s earlier layers, even when the status flagged nothing CACHED', async () => {
+    const layered = (id: string, layers: string[]) => ({...image(id, ID), RootFS: {Type: 'layers', Layers: layers}}) as ImageDetails;
+    images.set('sha256:one', layered('sha256:one', ['l-base', 'l-copy']));
+    images.set('sha256:changed', layered('sha256:changed', ['l-base', 'l-new']));
+    images.set('sha256:again', layered('sha256:again', ['l-base', 'l-copy']));
+    await tracker.report(reader, {kind: 'built', lesson: 'hello', imageId: 'sha256:one', cachedSteps: 0});
+    expect(done()).toEqual(['built']);
+    // A new layer with nothing flagged cached: its steps ran.
+    await tracker.report(reader, {kind: 'built', lesson: 'hello', imageId: 'sha256:changed', cachedSteps: 0});
+    expect(done()).toEqual(['built']);
+    await tracker.report(reader, {kind: 'built', lesson: 'hello', imageId: 'sha256:again', cachedSteps: 0});
+    expect(done()).toEqual(['built', 'rebuilt']);
+  });
+
   it('ticks "tagged" only when the new name is the reader\'s image', async () => {
     images.set(`${REG}/ada/hello:v1`, image('sha256:x', OTHER));
     await tracker.report(reader, {kind: 'tagged', target: `${REG}/ada/hello:v1`});

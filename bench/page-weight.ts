@@ -55,6 +55,9 @@ function makeCopy(name: string): string {
 function stripLab(dir: string): void {
   rmSync(path.join(dir, 'src/theme/Root.tsx'));
   rmSync(path.join(dir, 'src/theme/MDXComponents.tsx'));
+  // The sidebar's progress marks and the landing page's progress panel read the lab's state from Root.
+  rmSync(path.join(dir, 'src/theme/DocSidebarItem'), {recursive: true, force: true});
+  writeFileSync(path.join(dir, 'src/components/ProgressPanel/index.tsx'), 'export default function ProgressPanel(): null {\n  return null;\n}\n');
   const cfg = path.join(dir, 'docusaurus.config.ts');
   const text = readFileSync(cfg, 'utf8');
   const stripped = text.replace(/^\s*remarkPlugins: \[\[runnableBlocks[^\n]*\n/m, '');

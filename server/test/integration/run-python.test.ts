@@ -4,7 +4,7 @@
  * with status 0.
  *
  * CI: a tiny image with Debian's python3 (apt-get through the build network,
- * about 15 MB). With LAB_SLOW_TESTS=1 also the PyTorch lesson's image, built
+ * about 15 MB), and the PyTorch lesson's image, built
  * from the page's own Dockerfile, running the lesson's two commands.
  */
 import {readFileSync} from 'node:fs';
@@ -60,7 +60,7 @@ it('an interactive python3 in a small Debian image: an expression, its result, C
   await pythonSession(image);
 }, 700_000);
 
-it.skipIf(!process.env.LAB_SLOW_TESTS)('the PyTorch lesson: its image runs torch.__version__ and an interactive python3 with torch', async () => {
+it('the PyTorch lesson: its image runs torch.__version__ and an interactive python3 with torch', async () => {
   const mdx = readFileSync(path.join(ROOT, 'docs/writing-a-dockerfile.mdx'), 'utf8');
   const block = /```dockerfile[^\n]*context="pytorch"[^\n]*\n([\s\S]*?)```/.exec(mdx);
   expect(block).not.toBeNull();

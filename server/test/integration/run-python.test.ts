@@ -5,7 +5,8 @@
  *
  * CI: a tiny image with Debian's python3 (apt-get through the build network,
  * about 15 MB), and the PyTorch lesson's image, built
- * from the page's own Dockerfile, running the lesson's two commands.
+ * from the page's own Dockerfile, running the lesson's two commands (the
+ * only test that builds it: a second one found its steps cached by this one).
  */
 import {readFileSync} from 'node:fs';
 import path from 'node:path';

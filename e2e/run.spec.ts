@@ -50,6 +50,14 @@ test('docker run -it: keys reach the shell, stty size follows the terminal, Ctrl
   const c2 = await cols();
   await expect.poll(async () => (await size())[1], {timeout: 20_000}).toBe(c2);
 
+  // Escape reaches the container (it also arms Escape-then-Tab, the way out of the terminal).
+  await page.keyboard.type('cat -v\n');
+  await page.keyboard.press('Escape');
+  await page.keyboard.type('x\n');
+  await waitForTerminal(page, /^\^\[x\s*$/m, 15_000);
+  await page.keyboard.press('Control+d');
+  await expect.poll(async () => (await terminalText(page)).trimEnd().endsWith('#'), {timeout: 15_000}).toBe(true);
+
   await page.keyboard.press('Control+d');
   await expect.poll(async () => /lab(:\S+)?\$ $/.test((await terminalText(page)).trimEnd() + ' '), {timeout: 15_000}).toBe(true);
   // The prompt is the lab's again: a typed line is a docker command.

@@ -392,6 +392,9 @@ export class Session {
       },
       takeInput: (sink) => {
         this.#rawInput = sink;
+        // The rest of a multi-line paste goes where a shell's would: to the program now reading the keyboard.
+        const rest = this.#editor.takePending();
+        if (rest) sink.data(rest);
         return () => {
           if (this.#rawInput === sink) this.#rawInput = null;
         };

@@ -208,6 +208,16 @@ describe('interactive containers', () => {
     expect(end.exitCode).toBe(7);
   });
 
+  it('-it: the lines pasted after the run line go to the container, as in a shell, not to the lab\'s prompt', async () => {
+    const mark = a1.messages.length;
+    const out0 = a1.output.length;
+    keys(a1, 'docker run -it --rm busybox sh\recho pasted-$((1+2))\rexit 5\r');
+    const end = (await a1.waitFor((m) => m.t === 'command-end', 20_000, mark)) as CommandEndMessage;
+    expect(end.exitCode, a1.since(out0)).toBe(5);
+    expect(a1.since(out0)).toMatch(/^pasted-3\r?$/m);
+    expect(a1.since(out0)).not.toMatch(/command not found/);
+  });
+
   it('-i alone: lines go to stdin with echo, Ctrl-D closes it', async () => {
     const mark = a1.messages.length;
     const out0 = a1.output.length;

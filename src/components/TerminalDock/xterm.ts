@@ -266,8 +266,8 @@ export function mountTerminal(
 
   if (options.describedBy) term.textarea?.setAttribute('aria-describedby', options.describedBy);
 
-  // The way out (WCAG 2.1.2): Escape is not sent to the server; it arms the next Tab or
-  // Shift+Tab to leave the terminal instead of being typed. F6 leaves at once.
+  // The way out (WCAG 2.1.2): Escape is typed as usual (a container's vi or shell needs it) and
+  // arms the next Tab or Shift+Tab to leave the terminal instead of being typed. F6 leaves at once.
   let leaveArmed = false;
   // Ctrl-Shift-C copies the selection; Ctrl+V and Ctrl-Shift-V let the browser fire its paste event
   // (xterm pastes it) instead of sending ^V (see isPasteKey).
@@ -276,8 +276,7 @@ export function mountTerminal(
     if (e.type === 'keydown' && !e.ctrlKey && !e.altKey && !e.metaKey) {
       if (e.key === 'Escape') {
         leaveArmed = true;
-        e.preventDefault();
-        return false;
+        return true;
       }
       if (e.key === 'F6' || (leaveArmed && e.key === 'Tab')) {
         leaveArmed = false;

@@ -16,8 +16,8 @@ export interface PlacementCandidate {
  * fewest placed readers, then the first listed. When every engine that answers is drained, the least
  * loaded of those (a lab keeps working while its operator drains everything); null when none answers.
  */
-export function leastLoaded<T extends PlacementCandidate>(engines: readonly T[], exclude?: T): T | null {
-  const up = engines.filter((e) => e.up && e !== exclude);
+export function leastLoaded<T extends PlacementCandidate>(engines: readonly T[]): T | null {
+  const up = engines.filter((e) => e.up);
   const open = up.filter((e) => !e.draining);
   const pool = open.length ? open : up;
   let best: T | null = null;

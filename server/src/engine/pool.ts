@@ -160,7 +160,7 @@ export class EnginePool {
   async place(ownerId: string): Promise<{member: PoolMember; moved?: Moved}> {
     const home = await this.homeOf(ownerId);
     if (home?.up) return {member: home};
-    const target = leastLoaded(this.#candidates(), undefined);
+    const target = leastLoaded(this.#candidates());
     if (!target) return {member: home ?? this.#home.get(ownerId) ?? this.members[0]!};
     const current = this.#home.get(ownerId);
     if (current?.up) return {member: current}; // placed meanwhile by a concurrent call

@@ -3,13 +3,12 @@
  * (containers/owned.ts asks the engine with the owner's label as a filter).
  * Another reader's container reads exactly like none.
  */
-import {StringDecoder} from 'node:string_decoder';
 import type {Command} from '../cli/command-types';
-import {Demuxer} from '../containers/demux';
+import {containerOutput} from '../containers/output';
 import {findOwned, listOwned, noSuchContainer} from '../containers/owned';
 import {psTable} from '../containers/ps-table';
 import {crlf, errorLine} from '../terminal/style';
-import type {Handler, Terminal} from './types';
+import type {Handler} from './types';
 
 /** Longest grace `docker stop -t` gives a container here, seconds. */
 const STOP_WAIT_MAX_S = 30;
@@ -58,7 +57,7 @@ export const logs: Handler<Logs> = async (cmd, env) => {
     signal: env.signal,
     ...(cmd.tail !== undefined ? {tail: cmd.tail} : {}),
   });
-  const printer = logPrinter(env.term, tty);
+  const printer = containerOutput(tty, (text) => env.term.write(text));
   if (Buffer.isBuffer(result)) {
     printer.push(result);
     printer.end();
@@ -83,23 +82,3 @@ export const logs: Handler<Logs> = async (cmd, env) => {
   (result as unknown as {destroy?: () => void}).destroy?.();
   return 0;
 };
-
-/** Log bytes (multiplexed unless the container has a TTY) to the terminal. */
-function logPrinter(term: Terminal, tty: boolean): {push(chunk: Buffer): void; end(): void} {
-  const out = new StringDecoder('utf8');
-  const err = new StringDecoder('utf8');
-  const demux = tty ? null : new Demuxer();
-  const show = (text: string) => {
-    if (text) term.write(tty ? text : crlf(text));
-  };
-  return {
-    push(chunk) {
-      if (demux) for (const part of demux.push(chunk)) show((part.kind === 'stderr' ? err : out).write(part.data));
-      else show(out.write(chunk));
-    },
-    end() {
-      show(out.end());
-      show(err.end());
-    },
-  };
-}

@@ -5,13 +5,11 @@
  * resizes to its TTY, Ctrl-C and the session's end to a signal, and the lab's
  * wall-clock limit. Resolves with the container's exit status.
  */
-import {StringDecoder} from 'node:string_decoder';
 import type {Engine} from '../engine';
 import {EngineError} from '../engine';
 import {CookedLine} from '../containers/line-discipline';
-import {Demuxer} from '../containers/demux';
+import {containerOutput} from '../containers/output';
 import type {Terminal} from '../commands/types';
-import {crlf} from '../terminal/style';
 
 export interface AttachRequest {
   engine: Engine;
@@ -52,21 +50,13 @@ export async function attachContainer(req: AttachRequest): Promise<number> {
   exited.catch(() => undefined); // awaited below, or abandoned when start fails
 
   // Output: raw TTY bytes, or the multiplexed stdout/stderr of a container without a TTY.
-  const out = new StringDecoder('utf8');
-  const err = new StringDecoder('utf8');
-  const demux = req.tty ? null : new Demuxer();
   let alternateScreen = false;
-  const show = (text: string) => {
-    if (!text) return;
+  const output = containerOutput(req.tty, (text) => {
     if (req.tty) for (const m of text.matchAll(ALTERNATE_SCREEN_RE)) alternateScreen = m[1] === 'h';
-    term.write(req.tty ? text : crlf(text));
-  };
+    term.write(text);
+  });
   stream.on('data', (chunk: Buffer) => {
-    if (demux) {
-      for (const part of demux.push(chunk)) show((part.kind === 'stderr' ? err : out).write(part.data));
-    } else {
-      show(out.write(chunk));
-    }
+    output.push(chunk);
     const wait = term.room();
     if (wait) {
       stream.pause();
@@ -161,8 +151,7 @@ export async function attachContainer(req: AttachRequest): Promise<number> {
     const status = await exited;
     // What the container printed last may still be on its way.
     await Promise.race([streamEnded, new Promise((r) => setTimeout(r, DRAIN_MS).unref())]);
-    show(out.end());
-    show(err.end());
+    output.end();
     if (req.tty) term.write((alternateScreen ? LEAVE_ALTERNATE_SCREEN : '') + TERMINAL_RESTORE);
     if (timedOut) req.timedOut();
     // Stopped after Ctrl-C (a PID 1 ignores SIGINT unless it handles it): the status a shell gives SIGINT.

@@ -14,7 +14,6 @@ import {claimName, readerImage, sessionLabels} from '../images/ownership';
 import {hostPaths, redactingTerminal} from './redact';
 import {unnamedImageTip} from '../terminal/hints';
 import {pump} from '../render/pump';
-import {StepRecorder} from '../views/build-steps';
 import {reportBuiltImage} from '../views/report';
 import {EXIT_INTERRUPTED, type Handler} from './types';
 
@@ -105,7 +104,6 @@ export const build: Handler<Build> = async (cmd, env) => {
     throw err;
   }
 
-  const steps = new StepRecorder();
   const deadline = withDeadline(env.signal, config.limits.buildMs);
   // Updates are merged over 100 ms as the CLI's printer does; the ticker flushes what a quiet step holds back.
   const out = new BuildOutput({
@@ -114,7 +112,6 @@ export const build: Handler<Build> = async (cmd, env) => {
     rateLimitMs: 100,
     flavor: config.builder === 'buildkit' ? await buildkitFlavor(env.engine) : undefined,
     dockerfile: pageText !== null ? {name: dockerfileName, text: pageText} : undefined,
-    onStatus: (status) => steps.record(status),
   });
   const ticker = setInterval(() => {
     const held = out.tick();
@@ -205,7 +202,7 @@ export const build: Handler<Build> = async (cmd, env) => {
     term.write(red('ERROR: the engine ended the build without an image (did it stop or restart?)') + '\r\n');
     return 1;
   }
-  if (config.builder === 'buildkit') await reportBuiltImage(env, {context: lesson, imageId: out.imageId, tags: cmd.tags, dockerfile: dockerfileText, steps, target: cmd.target});
+  if (config.builder === 'buildkit') await reportBuiltImage(env, {context: lesson, imageId: out.imageId, tags: cmd.tags, dockerfile: dockerfileText, steps: out.steps, target: cmd.target});
   if (cmd.tags.length === 0 && !cmd.quiet) term.write(unnamedImageTip(config.labRegistry, env.readerName, lesson));
   env.progress?.({kind: 'built', lesson, imageId: out.imageId, cachedSteps: out.cachedSteps});
   return 0;

@@ -15,7 +15,8 @@
  * Classic: ClassicBuildRenderer (errors are printed as they arrive; finish() returns '').
  */
 import {BuildkitPlainPrinter, type PlainFlavor} from './buildkit-printer';
-import {decodeTrace, type SolveStatus} from './buildkit-status';
+import {decodeTrace} from './buildkit-status';
+import {StepRecorder} from './step-recorder';
 import {sourceExcerpt, sourceExcerptOfMessage} from './dockerfile-source';
 import {ClassicBuildRenderer} from './classic';
 import {type JSONMessage, type StreamError, messageError} from './jsonmessage';
@@ -31,8 +32,6 @@ export interface BuildOutputOptions {
   rateLimitMs?: number;
   /** BuildKit, buildx flavour: the Dockerfile that is built, to show a failed instruction's lines */
   dockerfile?: {name: string; text: string};
-  /** BuildKit: every decoded status, as it arrives (the steps' cached flags: views/build-steps.ts) */
-  onStatus?: (status: SolveStatus) => void;
 }
 
 /**
@@ -53,15 +52,6 @@ export const BUILDX_CANCELED = 'failed to solve: Canceled: context canceled';
 const TRACE_ID = 'moby.buildkit.trace';
 const IMAGE_ID = 'moby.image.id';
 
-/**
- * A BuildKit vertex that is a Dockerfile step worth counting as reused: not the builder's
- * `[internal]` work, and not `FROM` (a base image present in the engine is reported CACHED
- * even on a first build).
- */
-function isDockerfileStep(name: string): boolean {
-  return !name.startsWith('[internal]') && !/^\[[^\]]*\] FROM\s/i.test(name);
-}
-
 export class BuildOutput {
   private readonly builder: 'buildkit' | 'classic';
   private readonly classic?: ClassicBuildRenderer;
@@ -72,16 +62,15 @@ export class BuildOutput {
   private readonly flavor: PlainFlavor;
   private readonly dockerfile?: {name: string; text: string};
   private headerSent = false;
-  private readonly onStatus?: (status: SolveStatus) => void;
-  /** Dockerfile steps the engine reported as taken from its cache (BuildKit vertex digests; classic: a count). */
-  private readonly cachedVertexes = new Set<string>();
+  /** BuildKit: what each step did (the image view's marks, the cached count). */
+  readonly steps = new StepRecorder();
+  /** Classic builder: steps that said "Using cache". */
   private cachedClassic = 0;
 
   constructor(opts: BuildOutputOptions) {
     this.builder = opts.builder;
     this.flavor = opts.flavor ?? 'buildx';
     this.dockerfile = opts.dockerfile;
-    this.onStatus = opts.onStatus;
     if (opts.builder === 'classic') {
       this.classic = new ClassicBuildRenderer({cols: opts.cols});
     } else {
@@ -99,7 +88,7 @@ export class BuildOutput {
 
   /** How many of the Dockerfile's steps came from the build cache (FROM and the builder's own [internal] steps not counted). */
   get cachedSteps(): number {
-    return this.classic ? this.cachedClassic : this.cachedVertexes.size;
+    return this.classic ? this.cachedClassic : this.steps.cachedSteps();
   }
 
   resize(cols: number): void {
@@ -132,8 +121,7 @@ export class BuildOutput {
       } catch {
         return ''; // a trace we cannot read is progress we cannot show, not a failed build
       }
-      this.onStatus?.(status);
-      for (const v of status.vertexes) if (v.cached && isDockerfileStep(v.name)) this.cachedVertexes.add(v.digest);
+      this.steps.record(status);
       return printer.write(status);
     }
     if (msg.id === IMAGE_ID && msg.aux && typeof msg.aux === 'object') {

@@ -3,42 +3,14 @@
  * metadata, from BuildKit's status stream (render/buildkit-status.ts). A step's vertex is named
  * `[<stage> i/n] KEYWORD …`: the i-th of the n instructions of that stage that BuildKit runs as a
  * step (FROM, RUN, COPY, ADD, WORKDIR); the other instructions (LABEL, ENV, CMD, ARG…) only set the
- * image's metadata and have no step. Pure functions and a small recorder (unit-tested).
+ * image's metadata and have no step. Pure functions over render/step-recorder.ts (unit-tested).
  */
 import type {InstructionMark, StepState} from '../../../src/protocol/views';
-import type {SolveStatus} from '../render/buildkit-status';
+import type {StepReport} from '../render/step-recorder';
 import {dockerfileStages, type Instruction, type Stage} from '../render/dockerfile-source';
 
 /** Instructions BuildKit runs as a step of their own. */
 export const STEP_KEYWORDS: ReadonlySet<string> = new Set(['FROM', 'RUN', 'COPY', 'ADD', 'WORKDIR']);
-
-export interface StepReport {
-  name: string;
-  /** BuildKit took the step's result from its cache. */
-  cached: boolean;
-  /** The step finished (ran or was cached). */
-  completed: boolean;
-}
-
-/** Collects the vertexes of one build's status stream (a vertex is reported several times). */
-export class StepRecorder {
-  readonly #byDigest = new Map<string, StepReport>();
-
-  record(status: SolveStatus): void {
-    for (const v of status.vertexes) {
-      const prev = this.#byDigest.get(v.digest);
-      this.#byDigest.set(v.digest, {
-        name: v.name || prev?.name || '',
-        cached: v.cached || (prev?.cached ?? false),
-        completed: v.completed !== undefined || v.cached || (prev?.completed ?? false),
-      });
-    }
-  }
-
-  steps(): StepReport[] {
-    return [...this.#byDigest.values()];
-  }
-}
 
 const VERTEX = /^\[(?:(\S+) )?(\d+)\/(\d+)\] (\S+)/;
 

@@ -1,5 +1,6 @@
 import type {CommandEnv} from '../commands/types';
-import {instructionMarks, type StepRecorder} from './build-steps';
+import {instructionMarks} from './build-steps';
+import type {StepRecorder} from '../render/step-recorder';
 import {builtImageView} from './built-image';
 
 /**

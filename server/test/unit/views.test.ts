@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest';
-import {instructionMarks, StepRecorder} from '../../src/views/build-steps';
+import {instructionMarks} from '../../src/views/build-steps';
+import {StepRecorder} from '../../src/render/step-recorder';
 import {layerViews, shortCreatedBy} from '../../src/views/built-image';
 import type {HistoryEntry} from '../../src/engine/messages';
 

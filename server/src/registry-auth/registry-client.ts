@@ -1,13 +1,7 @@
-import {httpRequest, type PlainResponse} from './http-request';
+import type {PlainResponse} from './http-request';
+import {MANIFEST_TYPES, registryApiBase, registryRequest} from './registry-api';
 import type {Access} from './scopes';
 import type {TokenSigner} from './signer';
-
-const MANIFEST_TYPES = [
-  'application/vnd.docker.distribution.manifest.v2+json',
-  'application/vnd.docker.distribution.manifest.list.v2+json',
-  'application/vnd.oci.image.manifest.v1+json',
-  'application/vnd.oci.image.index.v1+json',
-].join(', ');
 
 /**
  * The lab server's own calls to the lab registry (catalog, tags, deleting a
@@ -20,13 +14,12 @@ export class LabRegistryClient {
     registry: string,
     private readonly signer: TokenSigner,
   ) {
-    // The registry listens on 127.0.0.1; "localhost" may resolve to ::1 first.
-    this.#base = `http://${registry.replace(/^localhost(?=:|$)/, '127.0.0.1')}`;
+    this.#base = registryApiBase(registry);
   }
 
-  async #get(path: string, access: Access[], init: {method?: string; headers?: Record<string, string>} = {}): Promise<PlainResponse> {
+  async #get(path: string, access: Access[], init: {method?: string; accept?: string} = {}): Promise<PlainResponse> {
     const {token} = await this.signer.sign('docker-lab', access, 60);
-    return httpRequest(`${this.#base}${path}`, {method: init.method, headers: {authorization: `Bearer ${token}`, ...init.headers}});
+    return registryRequest(this.#base, token, path, init);
   }
 
   /** Every repository name (follows the registry's pagination). */
@@ -57,7 +50,7 @@ export class LabRegistryClient {
   async digest(repo: string, tag: string): Promise<string | null> {
     const res = await this.#get(`/v2/${repo}/manifests/${encodeURIComponent(tag)}`, [{type: 'repository', name: repo, actions: ['pull']}], {
       method: 'HEAD',
-      headers: {accept: MANIFEST_TYPES},
+      accept: MANIFEST_TYPES,
     });
     const digest = res.headers['docker-content-digest'];
     return res.status === 200 && typeof digest === 'string' ? digest : null;

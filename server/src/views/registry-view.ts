@@ -12,17 +12,11 @@
 import {stat} from 'node:fs/promises';
 import path from 'node:path';
 import type {RegistryLayer, RegistryRepository, RegistryTag} from '../../../src/protocol/views';
-import {httpRequest, type PlainResponse} from '../registry-auth/http-request';
+import type {PlainResponse} from '../registry-auth/http-request';
+import {MANIFEST_TYPES, registryApiBase, registryRequest} from '../registry-auth/registry-api';
 import {grant, type Access} from '../registry-auth/scopes';
 import type {TokenSigner} from '../registry-auth/signer';
 import {shortCreatedBy} from './built-image';
-
-const MANIFEST_TYPES = [
-  'application/vnd.docker.distribution.manifest.v2+json',
-  'application/vnd.docker.distribution.manifest.list.v2+json',
-  'application/vnd.oci.image.manifest.v1+json',
-  'application/vnd.oci.image.index.v1+json',
-].join(', ');
 
 /** Distribution's repository name grammar (lowercase path components). */
 const REPO = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
@@ -67,7 +61,7 @@ export class RegistryView {
   readonly #base: string;
 
   constructor(private readonly opts: RegistryViewOptions) {
-    this.#base = `http://${opts.registry.replace(/^localhost(?=:|$)/, '127.0.0.1')}`;
+    this.#base = registryApiBase(opts.registry);
   }
 
   /** The reader's repositories (names under `<reader>/`), each with its tags. */
@@ -106,10 +100,7 @@ export class RegistryView {
   }
 
   async #get(token: string, pathname: string, accept?: string): Promise<PlainResponse> {
-    const res = await httpRequest(`${this.#base}${pathname}`, {
-      headers: {authorization: `Bearer ${token}`, ...(accept ? {accept} : {})},
-      maxBytes: 4 * 1024 * 1024,
-    });
+    const res = await registryRequest(this.#base, token, pathname, {...(accept ? {accept} : {}), maxBytes: 4 * 1024 * 1024});
     if (res.status === 401 || res.status === 403) throw new RegistryDenied('denied: requested access to the resource is denied');
     if (res.status !== 200 && res.status !== 404) throw new Error(`registry ${pathname}: HTTP ${res.status}`);
     return res;

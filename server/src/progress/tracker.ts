@@ -81,9 +81,19 @@ export class ProgressTracker {
     await this.#queues.get(reader.id);
   }
 
+  /** Drop a reader's progress, after their events being checked (one finishing later would save it again). */
   async forget(readerId: string): Promise<void> {
-    this.#layers.delete(readerId);
-    await this.deps.store.remove(readerId);
+    const prev = this.#queues.get(readerId) ?? Promise.resolve();
+    const next = prev.then(async () => {
+      this.#layers.delete(readerId);
+      await this.deps.store.remove(readerId);
+    });
+    const settled = next.catch(() => undefined);
+    this.#queues.set(readerId, settled);
+    void settled.then(() => {
+      if (this.#queues.get(readerId) === settled) this.#queues.delete(readerId);
+    });
+    await next;
   }
 
   async #handle(reader: Reader, event: ProgressEvent): Promise<void> {

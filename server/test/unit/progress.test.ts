@@ -28,6 +28,8 @@ let ticks: string[];
 let tracker: ProgressTracker;
 let store: ProgressStore;
 let reader: Reader;
+/** Engine answers wait for this (a slow engine). */
+let engineGate: Promise<void>;
 
 function image(id: string, owner: string | null, repoDigests: string[] = []): ImageDetails {
   return {Id: id, RepoTags: [], RepoDigests: repoDigests, Config: {Labels: owner ? {[OWNER_LABEL]: owner} : {}}};
@@ -38,10 +40,11 @@ beforeEach(async () => {
   images = new Map();
   digests = new Map();
   ticks = [];
+  engineGate = Promise.resolve();
   store = await ProgressStore.open(dir);
   reader = new Reader({name: 'ada', id: ID, passwordHash: 'x', createdAt: 1000, lastSeen: 1000});
   tracker = new ProgressTracker({
-    engineOf: () => ({inspectImage: async (name: string) => images.get(name) ?? null}),
+    engineOf: () => ({inspectImage: async (name: string) => (await engineGate, images.get(name) ?? null)}),
     registry: {digest: async (repo: string, tag: string) => digests.get(`${repo}:${tag}`) ?? null},
     labRegistry: REG,
     store,
@@ -152,6 +155,19 @@ describe('ProgressTracker', () => {
     images.set(`${REG}/ada/hello:v1`, image('sha256:a', ID, [`${REG}/ada/hello@${d1}`]));
     await tracker.report(reader, {kind: 'pushed', reference: `${REG}/ada/hello:v1`});
     expect(done()).toEqual(['pushed', 'pushed-second-tag']);
+  });
+
+  it('forgetting a reader while one of their events is being checked leaves nothing behind', async () => {
+    images.set('sha256:mine', image('sha256:mine', ID));
+    let open!: () => void;
+    engineGate = new Promise((r) => (open = r));
+    const reported = tracker.report(reader, {kind: 'built', lesson: 'hello', imageId: 'sha256:mine', cachedSteps: 0});
+    await new Promise((r) => setTimeout(r, 10));
+    const forgotten = tracker.forget(reader.id);
+    open();
+    await Promise.all([reported, forgotten]);
+    const again = new ProgressTracker({...(tracker as unknown as {deps: object}).deps, store: await ProgressStore.open(dir)} as never);
+    expect((await again.load(reader)).done).toEqual({});
   });
 
   it('keeps progress on disk: a new tracker on the same folder sees it', async () => {

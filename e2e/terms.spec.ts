@@ -78,7 +78,7 @@ test('each listed term and the lab\'s refusals link to the section that explains
   // The digest in the command line above it.
   await expectSection(await clickTerm(page, digest.slice(0, 20)), '/docs/terminology', 'digest');
 
-  await typeLine(page, 'docker run busybox');
+  await typeLine(page, 'docker exec web ls');
   await waitForTerminal(page, /is not supported in this terminal/);
   await expectSection(await clickTerm(page, 'is not supported in this terminal'), '/docs/troubleshooting', 'not-supported');
 

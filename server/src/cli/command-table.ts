@@ -4,7 +4,7 @@
  * become a typed Command.
  */
 import type {Command} from './command-types';
-import {type FlagDef, type FlagType, type FlagValues, HELP_FLAG, boolValue, lastString} from './flags';
+import {type FlagDef, type FlagType, type FlagValues, HELP_FLAG, NOT_HERE, boolValue, lastString, refused} from './flags';
 import {goQuote, sanitize} from './quote';
 import {isImageIdentifier, parseReference} from '../images/reference';
 import {EXIT_FAILURE, type ParseResult, failure, success} from './result';
@@ -32,12 +32,7 @@ export interface CommandSpec {
   make(values: FlagValues, args: string[]): ParseResult;
 }
 
-export const NOT_HERE = 'is not supported in this terminal';
-
-export function refused(long: string, short?: string, type: FlagType = 'string'): FlagDef {
-  const name = short !== undefined ? `-${short}, --${long}` : `--${long}`;
-  return {long, short, type, usage: '', refuse: `the ${name} option ${NOT_HERE}`};
-}
+export {NOT_HERE, refused} from './flags';
 
 export function checkReference(value: string): string | undefined {
   const r = parseReference(value);

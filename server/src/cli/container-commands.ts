@@ -10,17 +10,11 @@
  */
 import type {CommandSpec} from './command-table';
 import type {Command} from './command-types';
-import {type FlagDef, type FlagType, type FlagValues, boolValue, lastString} from './flags';
+import {type FlagDef, type FlagType, type FlagValues, boolValue, lastString, refused as refuse} from './flags';
 import {goQuote, sanitize} from './quote';
 import {EXIT_USAGE, type ParseResult, failure, success} from './result';
 
-const NOT_HERE = 'is not supported in this terminal';
 const SANDBOX = 'the lab runs every container in its own sandbox (no network, limited memory, CPU and processes), which this option would change';
-
-function refuse(long: string, short?: string, type: FlagType = 'string', why?: string): FlagDef {
-  const name = short !== undefined ? `-${short}, --${long}` : `--${long}`;
-  return {long, short, type, usage: '', refuse: `the ${name} option ${NOT_HERE}${why ? `: ${why}` : ''}`};
-}
 
 const sandbox = (long: string, short?: string, type: FlagType = 'string') => refuse(long, short, type, SANDBOX);
 

@@ -36,6 +36,14 @@ export interface Scan {
   positionals: string[];
 }
 
+export const NOT_HERE = 'is not supported in this terminal';
+
+/** A flag of the docker CLI the lab does not take: refused with a message (and why, when there is a reason). */
+export function refused(long: string, short?: string, type: FlagType = 'string', why?: string): FlagDef {
+  const name = short !== undefined ? `-${short}, --${long}` : `--${long}`;
+  return {long, short, type, usage: '', refuse: `the ${name} option ${NOT_HERE}${why ? `: ${why}` : ''}`};
+}
+
 export const HELP_FLAG: FlagDef = {long: 'help', short: 'h', type: 'bool', usage: 'Print usage'};
 
 /**

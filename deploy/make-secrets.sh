@@ -6,14 +6,16 @@
 # DIR        the overlay's secrets folder, e.g. deploy/overlays/mylab/secrets (ignored by git)
 # HOST       the lab's address for the Ingress, e.g. lab.example.org
 # NAMESPACE  the overlay's namespace (default docker-lab)
-# ENGINES    most engine pods the engine certificate names (default 32)
+# ENGINES    most engine pods the engine certificate names (default 32: lab-engine-0 … lab-engine-31;
+#            the base runs 2). For more, delete engine-key.pem and engine-cert.pem, run it again with
+#            a higher number, and apply the overlay (the engines restart with the new certificate).
 #
 # Files that exist are kept, so running it again changes nothing; delete a file to make it anew.
 # engine-ca-key.pem signs the engine and client certificates: it goes into no Secret, keep it offline.
 # ingress.crt is self-signed: replace ingress.crt/ingress.key with the lab's real certificate.
 set -euo pipefail
 
-[[ $# -ge 2 ]] || { sed -n '2,14p' "$0" >&2; exit 2; }
+[[ $# -ge 2 ]] || { sed -n '2,15p' "$0" >&2; exit 2; }
 DIR=$1 HOST=$2 NS=${3:-docker-lab} ENGINES=${4:-32}
 [[ $HOST =~ ^[A-Za-z0-9.-]+$ ]] || { echo "make-secrets: bad host name: $HOST" >&2; exit 2; }
 [[ $NS =~ ^[a-z0-9-]+$ ]] || { echo "make-secrets: bad namespace: $NS" >&2; exit 2; }

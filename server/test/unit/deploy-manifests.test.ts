@@ -14,6 +14,7 @@ import {describe, expect, it} from 'vitest';
 import {parse} from 'yaml';
 import {STATUS_PATH, WS_PATH} from '../../../src/protocol';
 import {isLoopback, loadConfig} from '../../src/config';
+import {parseEngineList} from '../../src/engine/pool-config';
 import {schemaErrors} from '../deploy/k8s-schema';
 import {renderKustomization, YAML_11, type K8sObject, type Rendered} from '../deploy/kustomize';
 import {allows, type Endpoint} from '../deploy/network';
@@ -85,6 +86,39 @@ function realmTarget(objects: K8sObject[]): {containerPort?: number; error?: str
 
 function podOf(w: Workload): Endpoint {
   return {pod: {namespace: w.namespace ?? '', labels: w.podLabels, ports: w.pod.containers.flatMap((c) => c.ports ?? [])}};
+}
+
+/**
+ * The server's engines as its own parser reads the ConfigMap's LAB_ENGINES, and the engine pods there
+ * are: the StatefulSet lab-engine's `replicas` pods through its headless Service, as `tcp://host:port`.
+ */
+function engineWiring(objects: K8sObject[]) {
+  const env = configMapData(objects, 'lab-companion-env');
+  const sts = find(objects, 'StatefulSet', 'lab-engine', 'docker-lab')!;
+  const serviceName = (sts.spec as {serviceName: string}).serviceName;
+  const port = service(objects, serviceName).ports.find((p) => p.name === 'engine-api')!.port;
+  const pods = Array.from({length: workload(objects, 'StatefulSet', 'lab-engine').replicas}, (_, i) => ({
+    name: `lab-engine-${i}`,
+    address: `tcp://lab-engine-${i}.${serviceName}:${port}`,
+  }));
+  const engines = parseEngineList(env.LAB_ENGINES, env.DOCKER_HOST).map((spec) => ({
+    ...spec,
+    // How the server speaks to it (EnginePool.fromSpecs, server/src/engine/connection.ts): over verified
+    // TLS with the engine's own ?certs= folder, or, for a tcp:// engine, DOCKER_TLS_VERIFY + DOCKER_CERT_PATH.
+    tlsDir: spec.certDir ?? (spec.address.startsWith('tcp://') && env.DOCKER_TLS_VERIFY ? env.DOCKER_CERT_PATH : undefined),
+  }));
+  return {
+    env,
+    engines,
+    pods,
+    /** Engine addresses LAB_ENGINES lists, and the pods' addresses: they must be the same set. */
+    listed: engines.map((e) => e.address).sort(),
+    podAddresses: pods.map((p) => p.address).sort(),
+    /** Engines the server would speak to without TLS. */
+    plain: engines.filter((e) => !e.tlsDir).map((e) => e.name),
+    /** Engines not named as their pod (the admin API drains by this name: drain lab-engine-1). */
+    misnamed: engines.filter((e) => pods.some((p) => p.address === e.address && p.name !== e.name)).map((e) => e.name),
+  };
 }
 
 /** The folder a container mounts `file` from, with the volume behind it. */
@@ -169,18 +203,29 @@ describe('deploy/: the kustomization', () => {
       }
       const pem = (f: string) => readFileSync(path.join(dir, f), 'utf8');
 
-      // The engines' certificate: signed by the engine CA, valid for the engine in DOCKER_HOST and
-      // for every pod of the StatefulSet (the engine pool of issue 17 will address each).
+      // The engines' certificate (one, in every engine pod): signed by the engine CA, valid for every
+      // engine the server dials (LAB_ENGINES) and for every pod of the StatefulSet, in the short and
+      // the namespaced forms of its name.
       const ca = new X509Certificate(pem('engine-ca.pem'));
       const engine = new X509Certificate(pem('engine-cert.pem'));
       expect(engine.verify(ca.publicKey)).toBe(true);
+      const identity = (host: string) => tlsCheckServerIdentity(host, {subjectaltname: engine.subjectAltName ?? ''} as never);
       for (const r of Object.values(overlays)) {
-        const pods = Array.from({length: workload(r.objects, 'StatefulSet', 'lab-engine').replicas}, (_, i) => `lab-engine-${i}.lab-engine`);
-        const dockerHost = new URL(configMapData(r.objects, 'lab-companion-env').DOCKER_HOST!.replace(/^tcp:/, 'https:')).hostname;
-        for (const host of [dockerHost, ...pods]) {
-          expect(tlsCheckServerIdentity(host, {subjectaltname: engine.subjectAltName ?? ''} as never), host).toBeUndefined();
-        }
+        const {engines, pods} = engineWiring(r.objects);
+        const dialled = engines.map((e) => new URL(e.address.replace(/^tcp:/, 'https:')).hostname);
+        const podNames = pods.flatMap((p) => {
+          const host = new URL(p.address.replace(/^tcp:/, 'https:')).hostname;
+          return [host, `${host}.docker-lab.svc`, `${host}.docker-lab.svc.cluster.local`];
+        });
+        expect(dialled.length).toBeGreaterThan(1);
+        for (const host of [...dialled, ...podNames]) expect(identity(host), host).toBeUndefined();
       }
+      // It names pods by number, 32 by default (make-secrets.sh's fourth argument for more): the 33rd
+      // pod, or an engine under another name, is refused.
+      expect(identity('lab-engine-31.lab-engine')).toBeUndefined();
+      expect(identity('lab-engine-32.lab-engine')).toBeInstanceOf(Error);
+      expect(identity('lab-registry.lab-engine')).toBeInstanceOf(Error);
+      expect(identity('lab-engine-0.other-service')).toBeInstanceOf(Error);
       // The companion's client certificate, from the same CA; each key matches its certificate.
       const client = new X509Certificate(pem('client-cert.pem'));
       expect(client.verify(ca.publicKey)).toBe(true);
@@ -314,16 +359,29 @@ describe('deploy/: the engines', () => {
       expect(w.pod.automountServiceAccountToken).toBe(false);
     });
 
-    it(`${name}: DOCKER_HOST names an engine pod through the headless Service (the server drives one engine today), and the engines serve TLS only`, () => {
-      const env = configMapData(r.objects, 'lab-companion-env');
+    it(`${name}: LAB_ENGINES lists exactly the StatefulSet's pods through the headless Service, each over TLS, and the engines serve TLS only`, () => {
       const w = workload(r.objects, 'StatefulSet', 'lab-engine');
       const svc = service(r.objects, 'lab-engine');
       expect(svc.clusterIP).toBe('None');
       const port = svc.ports[0]!.port;
-      expect(env.DOCKER_HOST).toBe(`tcp://lab-engine-0.lab-engine:${port}`);
-      // LAB_ENGINES (the engine pool, issue 17 point 1) is not built: no pod stands idle for it.
-      expect(env.LAB_ENGINES).toBeUndefined();
-      expect(w.replicas).toBe(1);
+      const wiring = engineWiring(r.objects);
+      // A pool by default: more than one engine, and no pod without readers nor an engine without a pod.
+      expect(w.replicas).toBeGreaterThan(1);
+      expect(wiring.listed, 'LAB_ENGINES (the server\'s engines) against the StatefulSet\'s pods').toEqual(wiring.podAddresses);
+      expect(wiring.misnamed, 'each engine named as its pod').toEqual([]);
+      // With LAB_ENGINES set the server does not use DOCKER_HOST: one there would only mislead.
+      expect(wiring.env.DOCKER_HOST).toBeUndefined();
+      // Every engine over verified TLS, with the client certificate from its Secret.
+      expect(wiring.plain, 'engines spoken to without TLS').toEqual([]);
+      const companion = workload(r.objects, 'Deployment', 'lab-companion');
+      for (const e of wiring.engines) {
+        for (const file of ['ca.pem', 'cert.pem', 'key.pem']) {
+          const {mount, volume} = mountOf(companion, 'companion', path.join(e.tlsDir!, file));
+          expect(mount?.readOnly, `${e.name}: ${file}`).toBe(true);
+          expect(volume?.secret?.secretName, `${e.name}: ${file}`).toBe('lab-engine-client-tls');
+          expect(dataKeys(find(r.objects, 'Secret', 'lab-engine-client-tls', 'docker-lab'))).toContain(file);
+        }
+      }
       const args = w.pod.containers[0]!.args ?? [];
       expect(args).toContain('--tlsverify');
       expect(args).toContain(`--host=tcp://0.0.0.0:${port}`);
@@ -391,10 +449,54 @@ describe('deploy/: the checks themselves can fail', () => {
   });
 
   it('the settings check: it finds what the server reads, and not what it does not', () => {
-    for (const known of ['LAB_PORT', 'LAB_STATE_DIR', 'LAB_ADMIN_TOKEN', 'LAB_TOKEN_PORT', 'LAB_TOKEN_KEY', 'LAB_LOG_LEVEL', 'DOCKER_HOST']) {
+    for (const known of ['LAB_PORT', 'LAB_STATE_DIR', 'LAB_ADMIN_TOKEN', 'LAB_TOKEN_PORT', 'LAB_TOKEN_KEY', 'LAB_LOG_LEVEL', 'LAB_ENGINES', 'DOCKER_HOST']) {
       expect(SERVER_SETTINGS, known).toContain(known);
     }
     for (const guessed of ['LAB_TOKEN_KEY_FILE', 'LAB_TOKEN_CERT_FILE']) expect(SERVER_SETTINGS, guessed).not.toContain(guessed);
+  });
+
+  const statefulSet = (objects: K8sObject[]) => find(objects, 'StatefulSet', 'lab-engine', 'docker-lab')!.spec as {replicas: number};
+  const env = (objects: K8sObject[]) => configMapData(objects, 'lab-companion-env');
+
+  it('the engine check: a pod added without listing it in LAB_ENGINES, or an engine listed that is no pod, breaks the match', () => {
+    const grown = structuredClone(example.objects);
+    statefulSet(grown).replicas += 1;
+    const g = engineWiring(grown);
+    expect(g.podAddresses.filter((a) => !g.listed.includes(a))).toEqual([`tcp://lab-engine-${statefulSet(grown).replicas - 1}.lab-engine:2376`]);
+    expect(g.listed).not.toEqual(g.podAddresses);
+
+    const shrunk = structuredClone(example.objects);
+    statefulSet(shrunk).replicas -= 1;
+    const s = engineWiring(shrunk);
+    expect(s.listed.filter((a) => !s.podAddresses.includes(a))).toEqual([`tcp://lab-engine-${statefulSet(shrunk).replicas}.lab-engine:2376`]);
+    expect(s.listed).not.toEqual(s.podAddresses);
+
+    // A pod named without the headless Service (or through another Service) is not the pod's address.
+    const short = structuredClone(example.objects);
+    env(short).LAB_ENGINES = env(short).LAB_ENGINES!.replace('lab-engine-1.lab-engine:', 'lab-engine-1:');
+    expect(engineWiring(short).listed).not.toEqual(engineWiring(short).podAddresses);
+  });
+
+  it('the engine check: an engine without TLS, or named otherwise than its pod, is found; DOCKER_HOST does not count beside LAB_ENGINES', () => {
+    const plain = structuredClone(example.objects);
+    delete env(plain).DOCKER_TLS_VERIFY;
+    expect(engineWiring(plain).plain).toEqual(engineWiring(example.objects).engines.map((e) => e.name));
+    // An engine's own ?certs= folder is TLS too.
+    env(plain).LAB_ENGINES = env(plain).LAB_ENGINES!.replace(/(lab-engine-0\.lab-engine:2376)/, '$1?certs=/etc/lab/engine-tls');
+    expect(engineWiring(plain).plain).not.toContain('lab-engine-0');
+    expect(engineWiring(plain).plain).toContain('lab-engine-1');
+
+    const renamed = structuredClone(example.objects);
+    env(renamed).LAB_ENGINES = env(renamed).LAB_ENGINES!.replace('lab-engine-1=', 'engine-1=');
+    expect(engineWiring(renamed).misnamed).toEqual(['engine-1']);
+
+    // The server's own loader: with LAB_ENGINES set, DOCKER_HOST names no engine.
+    const withHost = {...env(example.objects), DOCKER_HOST: 'tcp://elsewhere:2376', LAB_ACCESS_TOKEN: 'x'.repeat(32)};
+    expect(loadConfig(withHost, '/app').engines.map((e) => e.address)).toEqual(engineWiring(example.objects).listed);
+    // And without LAB_ENGINES the server would drive DOCKER_HOST (or the default socket) alone.
+    const without = structuredClone(example.objects);
+    delete env(without).LAB_ENGINES;
+    expect(engineWiring(without).listed).toEqual(['unix:///var/run/docker.sock']);
   });
 });
 
@@ -448,6 +550,8 @@ describe('deploy/: NetworkPolicies', () => {
       for (const to of [internet, apiServer, otherPod]) {
         for (const port of [80, 443, 8080]) expect(allows(o, engine, to, port), JSON.stringify(to)).toBe(false);
       }
+      // No engine reaches another (the pool's engines hold different readers' images and builds).
+      for (const port of [2376, 2375, 22, 80]) expect(allows(o, engine, engine, port), `engine to engine, port ${port}`).toBe(false);
       expect(allows(o, engine, mirror, 22)).toBe(false);
       expect(allows(o, engine, companion, 22)).toBe(false);
       expect(allows(o, engine, dns, 80)).toBe(false);

@@ -16,9 +16,7 @@ export interface LabConfig {
   siteDir: string;
   /** Folder of lesson build contexts (`lessons/<name>/`). */
   lessonsDir: string;
-  /** Engine address (DOCKER_HOST syntax); default: dockerode's own default. */
-  dockerHost?: string;
-  /** The engines readers are placed on (LAB_ENGINES; without it one: dockerHost). */
+  /** The engines readers are placed on (LAB_ENGINES; without it one: DOCKER_HOST, or the default socket). */
   engines: EngineSpec[];
   /** The embedded lab registry as the engine reaches it, e.g. `localhost:5000`. */
   labRegistry: string;
@@ -164,7 +162,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     allowedOrigins: (env.LAB_ALLOWED_ORIGINS || '').split(',').map((s) => s.trim()).filter(Boolean),
     siteDir: path.resolve(root, env.LAB_SITE_DIR || 'build'),
     lessonsDir: path.resolve(root, env.LAB_LESSONS_DIR || 'lessons'),
-    dockerHost: env.DOCKER_HOST || undefined,
     engines: engineList(env),
     labRegistry: env.LAB_REGISTRY || 'localhost:5000',
     builder,

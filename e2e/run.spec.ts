@@ -50,11 +50,16 @@ test('docker run -it: keys reach the shell, stty size follows the terminal, Ctrl
   const c2 = await cols();
   await expect.poll(async () => (await size())[1], {timeout: 20_000}).toBe(c2);
 
-  // Escape reaches the container (it also arms Escape-then-Tab, the way out of the terminal).
+  // Escape reaches the container, on its own after a moment (held in case a Tab follows: Escape
+  // then Tab leaves the terminal) or at once with the next key.
   await page.keyboard.type('cat -v\n');
   await page.keyboard.press('Escape');
+  await waitForTerminal(page, /^\^\[$/m, 15_000); // the TTY's echo, before any other key
   await page.keyboard.type('x\n');
   await waitForTerminal(page, /^\^\[x\s*$/m, 15_000);
+  await page.keyboard.press('Escape');
+  await page.keyboard.type('y\n');
+  await waitForTerminal(page, /^\^\[y\s*$/m, 15_000);
   await page.keyboard.press('Control+d');
   await expect.poll(async () => (await terminalText(page)).trimEnd().endsWith('#'), {timeout: 15_000}).toBe(true);
 

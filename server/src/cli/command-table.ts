@@ -32,7 +32,6 @@ export interface CommandSpec {
   make(values: FlagValues, args: string[]): ParseResult;
 }
 
-export {NOT_HERE, refused} from './flags';
 
 export function checkReference(value: string): string | undefined {
   const r = parseReference(value);
@@ -181,13 +180,7 @@ export const HISTORY_FLAGS: FlagDef[] = [
 
 export const PUSH_FLAGS: FlagDef[] = [
   {long: 'quiet', short: 'q', type: 'bool', usage: 'Suppress verbose output'},
-  {
-    long: 'all-tags',
-    short: 'a',
-    type: 'bool',
-    usage: '',
-    refuse: `the -a, --all-tags option ${NOT_HERE}: push one tag at a time, e.g. docker push NAME:TAG`,
-  },
+  refused('all-tags', 'a', 'bool', 'push one tag at a time, e.g. docker push NAME:TAG'),
   refused('disable-content-trust', undefined, 'bool'),
   refused('platform'),
 ];

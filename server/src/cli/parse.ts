@@ -27,8 +27,8 @@
  * quote.ts quotes user text, result.ts is what parsing returns; this file
  * dispatches a line through them.
  */
-import {type CommandSpec, IMAGE_FLAGS, IMAGE_SUBCOMMANDS, KNOWN_UNSUPPORTED, KNOWN_UNSUPPORTED_IMAGE, NOT_HERE, ROOT_FLAGS, TOP_LEVEL} from './command-table';
-import {HELP_FLAG, boolValue, isFailure, scanFlags} from './flags';
+import {type CommandSpec, IMAGE_FLAGS, IMAGE_SUBCOMMANDS, KNOWN_UNSUPPORTED, KNOWN_UNSUPPORTED_IMAGE, ROOT_FLAGS, TOP_LEVEL} from './command-table';
+import {HELP_FLAG, NOT_HERE, boolValue, isFailure, scanFlags} from './flags';
 import {quoteIfNeeded, sanitize} from './quote';
 import {EXIT_FAILURE, EXIT_NOT_FOUND, type ParseResult, SUPPORTED_LINE, failure, success} from './result';
 

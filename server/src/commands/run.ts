@@ -21,7 +21,7 @@ import {findOwned, listOwned} from '../containers/owned';
 import {takeRunSlot} from '../containers/slots';
 import {containerSpec, enginePrefix} from '../containers/sandbox';
 import {attachContainer} from '../session/attach';
-import {EXIT_INTERRUPTED, type Handler} from './types';
+import type {Handler} from './types';
 
 type Run = Extract<Command, {kind: 'run'}>;
 
@@ -127,8 +127,6 @@ export const run: Handler<Run> = async (cmd, env) => {
     }
 
     try {
-      // Ctrl-C (or the session's end) while the engine was creating it: it never starts.
-      if (env.signal.aborted) return EXIT_INTERRUPTED;
       return await attachContainer({
         engine,
         id,

@@ -25,6 +25,11 @@ export interface Terminal {
    * Absent where no page drives the terminal.
    */
   takeInput?(sink: RawInput): () => void;
+  /**
+   * The rest of a multi-line paste that followed this command's line (kept for the next prompt
+   * otherwise): a container that started takes it, as a shell's would. Empty when there is none.
+   */
+  takePasted?(): string;
 }
 
 /** Where the keyboard goes while a command holds it (Terminal.takeInput). */

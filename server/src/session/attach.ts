@@ -9,7 +9,7 @@ import type {Engine} from '../engine';
 import {EngineError} from '../engine';
 import {CookedLine} from '../containers/line-discipline';
 import {containerOutput} from '../containers/output';
-import type {Terminal} from '../commands/types';
+import {EXIT_INTERRUPTED, type Terminal} from '../commands/types';
 
 export interface AttachRequest {
   engine: Engine;
@@ -81,6 +81,7 @@ export async function attachContainer(req: AttachRequest): Promise<number> {
     void engine.killContainer(id, 'SIGINT').catch(() => undefined);
     interruptTimer ??= setTimeout(() => void engine.stopContainer(id, 1).catch(() => undefined), INTERRUPT_GRACE_MS);
   };
+  let keyboard: ((text: string) => void) | undefined;
   if (req.interactive && term.takeInput) {
     const writable = stream as NodeJS.ReadWriteStream & {writable?: boolean};
     const send = (text: string) => {
@@ -88,38 +89,51 @@ export async function attachContainer(req: AttachRequest): Promise<number> {
       else if (writable.writable !== false) writable.write(Buffer.from(text, 'utf8'));
     };
     if (req.tty) {
+      keyboard = send;
       release = term.takeInput({
         data: send,
         resize: (cols, rows) => void engine.resizeContainer(id, cols, rows).catch(() => undefined),
       });
     } else {
       const line = new CookedLine();
-      release = term.takeInput({
-        data: (text) => {
-          const r = line.feed(text);
-          if (r.echo) term.write(r.echo);
-          if (r.send) send(r.send);
-          if (r.eof && held) heldEof = true;
-          else if (r.eof) writable.end();
-          if (r.interrupt) interrupt();
-        },
-        resize: () => undefined,
-      });
+      keyboard = (text) => {
+        const r = line.feed(text);
+        if (r.echo) term.write(r.echo);
+        if (r.send) send(r.send);
+        if (r.eof && held) heldEof = true;
+        else if (r.eof) writable.end();
+        if (r.interrupt) interrupt();
+      };
+      release = term.takeInput({data: keyboard, resize: () => undefined});
     }
   }
 
-  try {
-    await engine.startContainer(id);
-  } catch (e) {
+  const abandon = () => {
     release?.();
     waitAbort.abort();
     (stream as unknown as {destroy?: () => void}).destroy?.();
+  };
+  // Ctrl-C (or the session's end) while the engine attached: it never starts.
+  if (req.signal.aborted) {
+    abandon();
+    return EXIT_INTERRUPTED;
+  }
+  try {
+    await engine.startContainer(id);
+  } catch (e) {
+    abandon();
     if (e instanceof EngineError && !e.unreachable) return req.onStartError(e.message);
     throw e;
   }
+  // The lines pasted after the run line go first (a shell's container would read them first), then the
+  // keys typed while it started. If it never started they stay for the lab's prompt (and its "not run").
   const early = held;
+  held = [];
+  const pasted = keyboard ? (term.takePasted?.() ?? '') : '';
+  if (pasted) keyboard!(pasted);
+  const first = held;
   held = null;
-  if (early.length > 0) (stream as NodeJS.WritableStream).write(Buffer.from(early.join(''), 'utf8'));
+  if (first.length + early.length > 0) (stream as NodeJS.WritableStream).write(Buffer.from([...first, ...early].join(''), 'utf8'));
   if (heldEof) (stream as NodeJS.WritableStream).end();
   if (req.tty) await engine.resizeContainer(id, term.cols, term.rows ?? 24).catch(() => undefined);
 

@@ -384,6 +384,7 @@ export class Session {
       room: () => this.output.room(),
       readLine: (prompt, opts) => this.#readLine(prompt, opts?.echo ?? true, signal),
       clear: () => this.output.write(this.#editor.clearScreen()),
+      takePasted: () => this.#editor.takePending(),
       get cols() {
         return cols();
       },
@@ -392,9 +393,6 @@ export class Session {
       },
       takeInput: (sink) => {
         this.#rawInput = sink;
-        // The rest of a multi-line paste goes where a shell's would: to the program now reading the keyboard.
-        const rest = this.#editor.takePending();
-        if (rest) sink.data(rest);
         return () => {
           if (this.#rawInput === sink) this.#rawInput = null;
         };

@@ -22,8 +22,9 @@
  * more than one line end) is kept as *pending input*, and so is anything fed
  * while it waits (a paste longer than one input frame arrives in several). The
  * caller hands it back with takePending() at the next prompt, so pasted lines
- * run one after another as in a shell, or drops it with discardPending() when a
- * command failed. Without pending input, what is fed while not reading (typing
+ * run one after another as in a shell (or to a `docker run -i` container once it
+ * started, as a shell's container would read them), or drops it with
+ * discardPending() when a command failed. Without pending input, what is fed while not reading (typing
  * ahead while a command runs) is ignored, as before: the lab has no job control
  * to hand it to. Ctrl-C always drops pending input; while not reading, feed()
  * only reports Ctrl-C (so the caller can cancel the running command).

@@ -8,7 +8,8 @@
  * another reader's containers and images invisible; refused flags.
  */
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import type Docker from 'dockerode';
+import Docker from 'dockerode';
+import {dockerOptionsFor} from '../../src/engine/connection';
 import {createReader, labEnv, startTestLab, TestClient, uniqueName, uniqueReaderName, type TestLab} from './harness';
 import type {CommandEndMessage} from '../../../src/protocol';
 import {OWNER_LABEL} from '../../src/images/ownership';
@@ -216,6 +217,43 @@ describe('interactive containers', () => {
     expect(end.exitCode, a1.since(out0)).toBe(5);
     expect(a1.since(out0)).toMatch(/^pasted-3\r?$/m);
     expect(a1.since(out0)).not.toMatch(/command not found/);
+  });
+
+  it('-i: pasted lines go through the container\'s line discipline too', async () => {
+    const mark = a1.messages.length;
+    const out0 = a1.output.length;
+    keys(a1, 'docker run -i --rm busybox sh\recho piped-$((2+2))\rexit 3\r');
+    const end = (await a1.waitFor((m) => m.t === 'command-end', 20_000, mark)) as CommandEndMessage;
+    expect(end.exitCode, a1.since(out0)).toBe(3);
+    expect(a1.since(out0)).toMatch(/^piped-4\r?$/m);
+  });
+
+  it('a container that does not start leaves the pasted lines to the lab, which says they were not run', async () => {
+    const mark = a1.messages.length;
+    const out0 = a1.output.length;
+    keys(a1, 'docker run -it --rm busybox no-such-command\rdocker images\r');
+    const end = (await a1.waitFor((m) => m.t === 'command-end', 20_000, mark)) as CommandEndMessage;
+    expect(end.exitCode).toBe(127);
+    await until(async () => (/1 pasted line was not run/.test(a1.since(out0)) ? true : undefined));
+    expect(a1.since(out0)).not.toMatch(/REPOSITORY/);
+  });
+
+  it('Ctrl-C while the engine creates the container: it ends there, and the container never starts', async () => {
+    const docker = new Docker(dockerOptionsFor(labEnv().DOCKER_HOST!));
+    const since = Math.floor(Date.now() / 1000) - 1;
+    const mark = a1.messages.length;
+    keys(a1, 'docker run --rm --name never-started busybox sleep 30\r');
+    keys(a1, '\x03');
+    const end = (await a1.waitFor((m) => m.t === 'command-end', 20_000, mark)) as CommandEndMessage;
+    expect(end.exitCode).toBe(130);
+    const until = Math.floor(Date.now() / 1000) + 1;
+    const stream = (await docker.getEvents({since, until, filters: {type: ['container'], label: ['org.dockerlab.kind=run']}})) as NodeJS.ReadableStream;
+    let raw = '';
+    for await (const chunk of stream) raw += String(chunk);
+    const events = raw.split('\n').filter(Boolean).map((l) => JSON.parse(l) as {Action: string; Actor: {Attributes: Record<string, string>}});
+    const mine = events.filter((e) => (e.Actor.Attributes.name ?? '').endsWith('never-started'));
+    expect(mine.map((e) => e.Action)).toContain('create');
+    expect(mine.map((e) => e.Action)).not.toContain('start');
   });
 
   it('-i alone: lines go to stdin with echo, Ctrl-D closes it', async () => {

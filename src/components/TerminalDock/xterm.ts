@@ -33,6 +33,10 @@ export interface TerminalController {
 }
 
 /** Every ANSI colour at least 4.5:1 on the background (xterm's default red #cd3131 is 3.1:1 here). */
+/** How long an Escape waits for a Tab (leaving the terminal) before it is typed. */
+const ESCAPE_HOLD_MS = 300;
+const MODIFIER_KEYS = ['Shift', 'Control', 'Alt', 'Meta'];
+
 const DARK: ITheme = {
   background: '#1b1b1d',
   foreground: '#e3e3e3',
@@ -266,26 +270,48 @@ export function mountTerminal(
 
   if (options.describedBy) term.textarea?.setAttribute('aria-describedby', options.describedBy);
 
-  // The way out (WCAG 2.1.2): Escape is typed as usual (a container's vi or shell needs it) and
-  // arms the next Tab or Shift+Tab to leave the terminal instead of being typed. F6 leaves at once.
+  // The way out (WCAG 2.1.2): Escape arms the next Tab or Shift+Tab to leave the terminal instead of
+  // being typed. F6 leaves at once. Escape itself is typed too (a container's vi or shell needs it),
+  // but held until the next key or ESCAPE_HOLD_MS: when Tab follows, the reader is leaving and nothing
+  // is typed (a shell would otherwise read the first key after their return as Alt+key).
   let leaveArmed = false;
+  let heldEscape: ReturnType<typeof setTimeout> | null = null;
+  const dropEscape = (): boolean => {
+    if (!heldEscape) return false;
+    clearTimeout(heldEscape);
+    heldEscape = null;
+    return true;
+  };
+  const typeHeldEscape = () => {
+    if (dropEscape()) client.input('\x1b');
+  };
   // Ctrl-Shift-C copies the selection; Ctrl+V and Ctrl-Shift-V let the browser fire its paste event
   // (xterm pastes it) instead of sending ^V (see isPasteKey).
   term.attachCustomKeyEventHandler((e) => {
-    if (isPasteKey(e)) return false;
+    const modifierOnly = MODIFIER_KEYS.includes(e.key);
+    if (isPasteKey(e)) {
+      if (e.type === 'keydown') typeHeldEscape(); // the paste comes after the Escape typed before it
+      return false;
+    }
     if (e.type === 'keydown' && !e.ctrlKey && !e.altKey && !e.metaKey) {
       if (e.key === 'Escape') {
+        typeHeldEscape(); // a second Escape: the first was typed
         leaveArmed = true;
-        return true;
+        heldEscape = setTimeout(typeHeldEscape, ESCAPE_HOLD_MS);
+        e.preventDefault();
+        return false;
       }
       if (e.key === 'F6' || (leaveArmed && e.key === 'Tab')) {
         leaveArmed = false;
+        dropEscape();
         e.preventDefault();
         onLeave(e.shiftKey ? 'backward' : 'forward');
         return false;
       }
-      if (!['Shift', 'Control', 'Alt', 'Meta'].includes(e.key)) leaveArmed = false;
+      if (!modifierOnly) leaveArmed = false;
     }
+    // Any other key: the held Escape goes first.
+    if (e.type === 'keydown' && !modifierOnly) typeHeldEscape();
     if (e.type !== 'keydown' || !e.ctrlKey || !e.shiftKey || e.altKey || e.metaKey) return true;
     if (e.code === 'KeyC') {
       if (term.hasSelection()) copyText(term.getSelection());
@@ -363,6 +389,7 @@ export function mountTerminal(
     renderer: () => renderer,
     dispose() {
       disposed = true;
+      dropEscape();
       cancelAnimationFrame(frame);
       ro.disconnect();
       themeObserver.disconnect();

@@ -14,13 +14,19 @@ export const DEFAULT_DOCKER_HOST = 'unix:///var/run/docker.sock';
  * client certificate and CA from DOCKER_CERT_PATH (default ~/.docker: ca.pem, cert.pem, key.pem),
  * and its certificate is verified.
  */
+/** The folder of the TLS client certificate for a network engine at `dockerHost`; null: plain HTTP (or a socket). */
+export function tlsCertDir(dockerHost: string, env: NodeJS.ProcessEnv = process.env): string | null {
+  if (dockerHost.startsWith('unix://')) return null;
+  if (!env.DOCKER_TLS_VERIFY && !dockerHost.startsWith('https://')) return null;
+  return env.DOCKER_CERT_PATH || path.join(os.homedir(), '.docker');
+}
+
 export function dockerOptionsFor(dockerHost: string, env: NodeJS.ProcessEnv = process.env): Docker.DockerOptions {
   if (dockerHost.startsWith('unix://')) return {socketPath: dockerHost.slice('unix://'.length)};
   if (dockerHost.startsWith('tcp://') || dockerHost.startsWith('http://') || dockerHost.startsWith('https://')) {
     const url = new URL(dockerHost.replace(/^tcp:/, 'http:'));
-    const tls = !!env.DOCKER_TLS_VERIFY || url.protocol === 'https:';
-    if (!tls) return {host: url.hostname, port: Number(url.port || 2375), protocol: 'http'};
-    const dir = env.DOCKER_CERT_PATH || path.join(os.homedir(), '.docker');
+    const dir = tlsCertDir(dockerHost, env);
+    if (dir === null) return {host: url.hostname, port: Number(url.port || 2375), protocol: 'http'};
     const read = (file: string) => {
       try {
         return readFileSync(path.join(dir, file));

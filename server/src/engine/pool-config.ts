@@ -59,3 +59,8 @@ export function parseEngineList(raw: string | undefined, dockerHost: string | un
   });
   return specs;
 }
+
+/** The environment an engine's connection reads its TLS settings from: its own ?certs= folder, else the lab's. */
+export function engineEnv(spec: EngineSpec, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return spec.certDir ? {...env, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: spec.certDir} : env;
+}

@@ -2,7 +2,7 @@ import {OWNER_LABEL} from '../images/ownership';
 import {answers, PING_TIMEOUT_MS, within} from './health';
 import {Engine} from './index';
 import {leastLoaded} from './placement';
-import type {EngineSpec} from './pool-config';
+import {engineEnv, type EngineSpec} from './pool-config';
 import type {EngineAssessment, EngineVersion} from './version';
 
 /** One engine of the pool and what the server knows of it. */
@@ -72,7 +72,7 @@ export class EnginePool {
           member.version = v.Version;
           onVersion?.(member, v, a);
         },
-        spec.certDir ? {...process.env, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: spec.certDir} : undefined,
+        engineEnv(spec),
       ),
     }));
     made.pool = new EnginePool(engines);

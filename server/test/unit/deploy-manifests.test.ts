@@ -14,7 +14,8 @@ import {describe, expect, it} from 'vitest';
 import {parse} from 'yaml';
 import {STATUS_PATH, WS_PATH} from '../../../src/protocol';
 import {isLoopback, loadConfig} from '../../src/config';
-import {parseEngineList} from '../../src/engine/pool-config';
+import {tlsCertDir} from '../../src/engine/connection';
+import {engineEnv, parseEngineList} from '../../src/engine/pool-config';
 import {schemaErrors} from '../deploy/k8s-schema';
 import {renderKustomization, YAML_11, type K8sObject, type Rendered} from '../deploy/kustomize';
 import {allows, type Endpoint} from '../deploy/network';
@@ -103,9 +104,9 @@ function engineWiring(objects: K8sObject[]) {
   }));
   const engines = parseEngineList(env.LAB_ENGINES, env.DOCKER_HOST).map((spec) => ({
     ...spec,
-    // How the server speaks to it (EnginePool.fromSpecs, server/src/engine/connection.ts): over verified
-    // TLS with the engine's own ?certs= folder, or, for a tcp:// engine, DOCKER_TLS_VERIFY + DOCKER_CERT_PATH.
-    tlsDir: spec.certDir ?? (spec.address.startsWith('tcp://') && env.DOCKER_TLS_VERIFY ? env.DOCKER_CERT_PATH : undefined),
+    // How the server speaks to it (the server's own rule: its ?certs= folder, else DOCKER_TLS_VERIFY +
+    // DOCKER_CERT_PATH); undefined: plain HTTP.
+    tlsDir: tlsCertDir(spec.address, engineEnv(spec, env)) ?? undefined,
   }));
   return {
     env,

@@ -32,11 +32,11 @@ export interface TerminalController {
   dispose(): void;
 }
 
-/** Every ANSI colour at least 4.5:1 on the background (xterm's default red #cd3131 is 3.1:1 here). */
 /** How long an Escape waits for a Tab (leaving the terminal) before it is typed. */
 const ESCAPE_HOLD_MS = 300;
 const MODIFIER_KEYS = ['Shift', 'Control', 'Alt', 'Meta'];
 
+/** Every ANSI colour at least 4.5:1 on the background (xterm's default red #cd3131 is 3.1:1 here). */
 const DARK: ITheme = {
   background: '#1b1b1d',
   foreground: '#e3e3e3',

@@ -12,6 +12,7 @@ import {
   type ServerMessage,
   type SessionInfo,
 } from '../../../src/protocol';
+import {SocketWaiter} from './socket-waiter';
 
 /** A chunk of output and when it arrived (ms, performance.now()). */
 export interface TimedOutput {
@@ -27,10 +28,11 @@ export class LabClient {
   session: SessionInfo | null = null;
   #lastSeq = 0;
   #ws: WebSocket;
-  #listeners = new Set<() => void>();
+  readonly #waiter: SocketWaiter;
 
   private constructor(ws: WebSocket) {
     this.#ws = ws;
+    this.#waiter = new SocketWaiter(ws);
     ws.on('message', (data) => {
       const msg = parseServerMessage(String(data));
       if (!msg) return;
@@ -42,9 +44,9 @@ export class LabClient {
         this.send({t: 'ack', seq: msg.seq});
       }
       if (msg.t === 'hello' || msg.t === 'status') this.session = msg.session;
-      this.#notify();
+      this.#waiter.notify();
     });
-    ws.on('close', () => this.#notify());
+    ws.on('close', () => this.#waiter.notify());
   }
 
   /** Connect (as the reader whose cookie is given) and wait for the session. */
@@ -81,35 +83,10 @@ export class LabClient {
 
   /** Wait until `probe` returns a value (checked at every frame). */
   until<T>(probe: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        const v = probe();
-        if (v !== undefined) {
-          cleanup();
-          resolve(v);
-        } else if (this.#ws.readyState === WebSocket.CLOSED) {
-          cleanup();
-          reject(new Error(`the connection closed while waiting for ${what}`));
-        }
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}`));
-      }, timeoutMs);
-      const cleanup = () => {
-        clearTimeout(timer);
-        this.#listeners.delete(check);
-      };
-      this.#listeners.add(check);
-      check();
-    });
+    return this.#waiter.until(probe, timeoutMs, what);
   }
 
   close(): void {
     this.#ws.close();
-  }
-
-  #notify(): void {
-    for (const l of [...this.#listeners]) l();
   }
 }

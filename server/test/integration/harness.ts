@@ -11,6 +11,7 @@ import {startLab, type RunningLab} from '../../src/app';
 import {labEnv, ROOT, TOKEN_KEYS} from './lab-env';
 import {loadConfig, type LabConfig} from '../../src/config';
 import {createLogger} from '../../src/log';
+import {SocketWaiter} from '../../src/record/socket-waiter';
 import {
   PROTOCOL_VERSION,
   WS_PATH,
@@ -110,11 +111,12 @@ export class TestClient {
   lastSeq = 0;
   session!: SessionInfo;
   #ws: WebSocket;
-  #listeners = new Set<() => void>();
+  readonly #waiter: SocketWaiter;
   #autoAck: boolean;
 
   private constructor(ws: WebSocket, autoAck: boolean) {
     this.#ws = ws;
+    this.#waiter = new SocketWaiter(ws, () => `; output:\n${this.text.slice(-2000)}`);
     this.#autoAck = autoAck;
     ws.on('message', (data) => {
       const msg = parseServerMessage(String(data));
@@ -128,10 +130,10 @@ export class TestClient {
         if (this.#autoAck) this.send({t: 'ack', seq: msg.seq});
       }
       if (msg.t === 'hello' || msg.t === 'status') this.session = msg.session;
-      for (const l of this.#listeners) l();
+      this.#waiter.notify();
     });
     ws.on('close', () => {
-      for (const l of this.#listeners) l();
+      this.#waiter.notify();
     });
   }
 
@@ -231,28 +233,7 @@ export class TestClient {
   }
 
   #until<T>(probe: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        const v = probe();
-        if (v !== undefined) {
-          cleanup();
-          resolve(v);
-        } else if (this.#ws.readyState === WebSocket.CLOSED) {
-          cleanup();
-          reject(new Error(`connection closed while waiting for ${what}; output:\n${this.text.slice(-2000)}`));
-        }
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(new Error(`timed out waiting for ${what}; output:\n${this.text.slice(-2000)}`));
-      }, timeoutMs);
-      const cleanup = () => {
-        clearTimeout(timer);
-        this.#listeners.delete(check);
-      };
-      this.#listeners.add(check);
-      check();
-    });
+    return this.#waiter.until(probe, timeoutMs, what);
   }
 }
 

@@ -8,12 +8,5 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 scripts/ensure-deps.sh
 if [[ " $* " == *" --check "* ]]; then exec npx tsx server/src/record/main.ts "$@"; fi
 
-started_engine=0
-if ! scripts/lab-engine.sh status >/dev/null 2>&1; then started_engine=1; fi
-cleanup() {
-  if [[ $started_engine == 1 && -z ${LAB_KEEP_ENGINE:-} ]]; then scripts/lab-engine.sh down || true; fi
-}
-trap cleanup EXIT
-scripts/lab-engine.sh up
-eval "$(scripts/lab-engine.sh env)"
+source scripts/engine-for-this-run.sh
 npx tsx server/src/record/main.ts "$@"

@@ -7,14 +7,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 scripts/ensure-deps.sh
 scripts/ensure-chromium.sh
 
-started_engine=0
-if ! scripts/lab-engine.sh status >/dev/null 2>&1; then started_engine=1; fi
-cleanup() {
-  if [[ $started_engine == 1 && -z ${LAB_KEEP_ENGINE:-} ]]; then scripts/lab-engine.sh down || true; fi
-}
-trap cleanup EXIT
-scripts/lab-engine.sh up
-eval "$(scripts/lab-engine.sh env)"
+source scripts/engine-for-this-run.sh
 # The two-engine test (server/test/integration/engine-pool.test.ts) starts a second private engine
 # itself (`lab-engine.sh up-engine` under $LAB_STATE_DIR/engine2, busybox only) and stops it after.
 

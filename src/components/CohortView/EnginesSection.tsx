@@ -121,7 +121,7 @@ export default function EnginesSection({client, onRefused}: {client: CohortClien
                 <th scope="col">Terminals</th>
                 <th scope="col">Running</th>
                 <th scope="col">
-                  <span className={styles.visuallyHidden}>Actions</span>
+                  <span className="lab-visually-hidden">Actions</span>
                 </th>
               </tr>
             </thead>

@@ -72,17 +72,18 @@ test('the cohort page shows placement and load per engine, and drains and undrai
     expect((await engines())[0]!.draining).toBe(false);
 
     // The reader opens a second terminal (another tab): the periodic refresh shows it without a click.
+    // Only open terminals count (earlier tests' closed pages are not terminals, whatever their grace period).
     const before = (await engines())[0]!.sessions;
     await expect(row.getByTestId('engine-sessions')).toHaveText(String(before));
     const second = await context.newPage();
     await second.goto('/docs/building');
     await second.getByTestId('dock-toggle').click();
-    // Terminals of earlier tests may end meanwhile (a closed page's session lingers for minutes), so the
-    // count is compared with the endpoint's, once it moved: the page follows it without a click.
-    await expect.poll(async () => (await engines())[0]!.sessions, {timeout: 30_000}).not.toBe(before);
-    await expect
-      .poll(async () => (await row.getByTestId('engine-sessions').textContent()) === String((await engines())[0]!.sessions), {timeout: 15_000})
-      .toBe(true);
+    await expect.poll(async () => (await engines())[0]!.sessions, {timeout: 30_000}).toBe(before + 1);
+    await expect(row.getByTestId('engine-sessions')).toHaveText(String(before + 1));
+    // The tab closes: its terminal no longer counts, though its session waits out its grace period.
+    await second.close();
+    await expect.poll(async () => (await engines())[0]!.sessions, {timeout: 30_000}).toBe(before);
+    await expect(row.getByTestId('engine-sessions')).toHaveText(String(before));
   } finally {
     await context.close();
     // Never leave the engine drained for the next test.

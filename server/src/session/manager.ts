@@ -116,27 +116,40 @@ export class SessionManager {
     return this.#sessions.get(id);
   }
 
-  /** A page is connected: the session must not expire. */
+  /**
+   * A page is connected: the session must not expire, and it counts again as an open terminal on its
+   * engine (the pool counts open terminals only: a page that went away is not one).
+   */
   attached(session: Session): void {
-    const t = this.#expiry.get(session);
-    if (t) clearTimeout(t);
-    this.#expiry.delete(session);
+    if (!this.#stopExpiry(session)) return;
+    this.pool.sessionOpened(session.state.ownerId);
   }
 
   /** The page went away: close the session after the grace period unless it comes back. */
   detached(session: Session): void {
-    this.attached(session);
+    if (this.#sessions.get(session.id) !== session) return; // already closed
+    if (!this.#expiry.has(session)) this.pool.sessionClosed(session.state.ownerId);
+    this.#stopExpiry(session);
     const t = setTimeout(() => void this.close(session, 'grace period over'), this.deps.config.limits.detachedSessionMs);
     t.unref();
     this.#expiry.set(session, t);
   }
 
+  /** Whether the session was waiting for its page (detached); its expiry is cancelled. */
+  #stopExpiry(session: Session): boolean {
+    const t = this.#expiry.get(session);
+    if (!t) return false;
+    clearTimeout(t);
+    this.#expiry.delete(session);
+    return true;
+  }
+
   async close(session: Session, reason: string): Promise<void> {
-    this.attached(session);
+    const wasDetached = this.#stopExpiry(session);
     if (!this.#sessions.delete(session.id)) return;
     await session.close(reason);
     session.reader?.detach();
-    this.pool.sessionClosed(session.state.ownerId);
+    if (!wasDetached) this.pool.sessionClosed(session.state.ownerId);
     session.log.info({event: 'session-end', reason, sessions: this.#sessions.size}, 'session ended');
   }
 

@@ -54,6 +54,9 @@ export const dockerfileMessages = {
   noInstructions: () => 'file with no instructions',
   noFrom: () =>
     'no FROM: a Dockerfile needs at least one stage, started by FROM <image> (the lab checks this itself: the engine\'s builder crashes on a file without one)',
+  unreadableChar: (what: string) =>
+    `${what} here: the builder reads it differently from the lab's check (as white space, or not at all), so the lab refuses it; ` +
+    'type a plain space or tab instead, or remove it',
   loneCarriageReturn: () =>
     'a carriage return without a line feed ends this line: the builder reads it as part of the line before; save the Dockerfile with LF (or CRLF) line endings',
   secret: (keyword: string, name: string) =>
@@ -61,7 +64,7 @@ export const dockerfileMessages = {
     '(docker history shows it): give it when the container runs instead',
 };
 
-export type RuleId = 'too-large' | 'no-from' | 'lone-cr' | 'unknown-instruction' | 'no-build-stage' | 'no-instructions' | 'secret' | 'syntax';
+export type RuleId = 'too-large' | 'no-from' | 'lone-cr' | 'unreadable-char' | 'unknown-instruction' | 'no-build-stage' | 'no-instructions' | 'secret' | 'syntax';
 
 export interface Finding {
   rule: RuleId;
@@ -85,6 +88,8 @@ export function textFindings(text: string, allowedSyntax: readonly string[] = []
     return [{rule: 'too-large', line: 0, message: dockerfileMessages.tooLarge(), by: 'lab'}];
   }
   const findings: Finding[] = [];
+  const unreadable = unreadableChar(text);
+  if (unreadable) return [{rule: 'unreadable-char', line: unreadable.line, message: dockerfileMessages.unreadableChar(unreadable.what), by: 'lab'}];
   // BuildKit ends lines at LF only; this parser also at a CR alone, so the two would see different files.
   const loneCr = /\r(?!\n)/.exec(text);
   if (loneCr) {
@@ -124,6 +129,44 @@ export function textFindings(text: string, allowedSyntax: readonly string[] = []
   // the lab refuses it. Instructions before a FROM that never comes are the builder's own error, as above.
   else if (!stage && !reportedStage) findings.push({rule: 'no-from', line: 0, message: dockerfileMessages.noFrom(), by: 'lab'});
   return findings.sort((a, b) => a.line - b.line);
+}
+
+/**
+ * Characters on which BuildKit's Dockerfile parser and the lab's (dockerfile-ast) part ways, so that the
+ * engine could run a line the check never saw: BuildKit trims every character Go's `unicode.IsSpace`
+ * knows (VT, FF, NEL, no-break and other Unicode spaces, line and paragraph separators) before a keyword
+ * and splits words at VT and FF, and drops a byte-order mark at the start of the file, where
+ * dockerfile-ast keeps them all as part of a word. Other control characters, and invisible formatting
+ * ones (zero-width, direction overrides: the page would show another text than the one built), go with
+ * them. Refused anywhere in the file, the rule holds without modelling either parser's positions.
+ * (A CR is allowed before LF only: `lone-cr`.)
+ */
+const UNREADABLE = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000\p{Cf}\p{Cs}]/u;
+
+const CHAR_NAMES: Record<number, string> = {
+  0x0b: 'a vertical tab',
+  0x0c: 'a form feed',
+  0x85: 'a next-line character (NEL)',
+  0xa0: 'a no-break space',
+  0x2028: 'a line separator',
+  0x2029: 'a paragraph separator',
+  0x3000: 'an ideographic space',
+  0xfeff: 'a byte-order mark (save the file as UTF-8 without one)',
+};
+
+/** The first character of the file the lab cannot read as the builder does: its line and words for it. */
+export function unreadableChar(text: string): {line: number; column: number; code: number; what: string} | null {
+  const m = UNREADABLE.exec(text);
+  if (!m) return null;
+  const code = m[0].codePointAt(0)!;
+  const before = text.slice(0, m.index);
+  const line = before.split('\n').length;
+  const column = m.index - before.lastIndexOf('\n');
+  const hex = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+  const kind =
+    CHAR_NAMES[code] ??
+    (code < 0x20 || (code >= 0x7f && code <= 0x9f) ? 'a control character' : /\p{Zs}/u.test(m[0]) ? 'a Unicode space' : 'an invisible formatting character');
+  return {line, column, code, what: `${kind} (${hex}) at column ${column}`};
 }
 
 /** `# syntax=` directives: the parser's, and leading comment lines in case the two disagree on what counts. */

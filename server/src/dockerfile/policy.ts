@@ -65,7 +65,10 @@ export async function checkDockerfile(text: string, opts: PolicyOptions): Promis
   // and it runs on the server's event loop: bound the input first. Lesson Dockerfiles are far smaller.
   // The rules the page's lint shares (the size bound first); the builder's own parse errors stay the builder's to print.
   const first = textFindings(text, opts.allowedSyntax).find((f) => f.by === 'lab');
-  if (first?.rule === 'too-large') return {ok: false, line: 0, message: first.message};
+  // Past these, the lab's parser would not read the file as the builder does: nothing more is checked.
+  if (first && (first.rule === 'too-large' || first.rule === 'unreadable-char' || first.rule === 'lone-cr')) {
+    return {ok: false, line: first.line, message: first.message};
+  }
   let refusal: Refusal | null = null;
   try {
     await new Check(text, opts).run();

@@ -71,3 +71,22 @@ describe('official image names', () => {
     expect(officialRepository('docker.io/library/busybox@sha256:ab')).toBe('busybox');
   });
 });
+
+describe('characters the builder reads otherwise (issue 23)', () => {
+  // Go's unicode.IsSpace, less ' ', '\t', '\n', '\r': BuildKit trims them before a keyword; dockerfile-ast does not.
+  const goSpaces = [0x0b, 0x0c, 0x85, 0xa0, 0x1680, ...Array.from({length: 11}, (_, i) => 0x2000 + i), 0x2028, 0x2029, 0x202f, 0x205f, 0x3000];
+  it('refuses each of them anywhere, with its line, column and code point', () => {
+    for (const code of [...goSpaces, 0xfeff, 0x200b, 0x202e, 0x00, 0x07, 0x1b, 0x7f, 0x9b]) {
+      const c = String.fromCodePoint(code);
+      const f = textFindings(`FROM busybox\nRUN echo a${c}b\n`);
+      expect(f, code.toString(16)).toHaveLength(1);
+      expect(f[0]).toMatchObject({rule: 'unreadable-char', line: 2, by: 'lab'});
+      expect(f[0]!.message).toContain(`U+${code.toString(16).toUpperCase().padStart(4, '0')}) at column 11`);
+    }
+    expect(textFindings('\uFEFFFROM busybox\n')[0]!.message).toMatch(/byte-order mark.*column 1/);
+    expect(textFindings('FROM busybox\n\u00A0FROM x/y\n')[0]!.message).toMatch(/^a no-break space \(U\+00A0\) at column 1 here/);
+  });
+  it('accepts tabs, spaces, CRLF and other non-ASCII text', () => {
+    expect(textFindings('FROM busybox\r\n\tRUN echo "héllo wörld ✓ 日本" \\\r\n  && true\r\n')).toEqual([]);
+  });
+});

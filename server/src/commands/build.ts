@@ -11,7 +11,8 @@ import {sendingContextLine} from '../render/classic';
 import {errorLine, red, yellow} from '../terminal/style';
 import {formatDuration, withDeadline} from '../limits/deadline';
 import {claimName, readerImage, sessionLabels} from '../images/ownership';
-import {hostPaths, redactingTerminal} from './redact';
+import {claimant} from './claimant';
+import {buildTerminal, hostPaths} from './redact';
 import {unnamedImageTip} from '../terminal/hints';
 import {pump} from '../render/pump';
 import {reportBuiltImage} from '../views/report';
@@ -41,7 +42,8 @@ const QUIET_AFTER_IMAGE_MS = 3000;
 export const build: Handler<Build> = async (cmd, env) => {
   const {session, config} = env;
   // Engine messages can quote folders of the engine's state on the host: the reader sees a placeholder.
-  const term = redactingTerminal(env.term, await hostPaths(env.engine));
+  // A step's output can hold terminal string sequences (an OSC 8 link): they are removed.
+  const term = buildTerminal(env.term, await hostPaths(env.engine));
   if (cmd.context !== '.' && cmd.context !== './') {
     term.write(
       errorLine(
@@ -67,7 +69,7 @@ export const build: Handler<Build> = async (cmd, env) => {
   }
 
   for (const t of cmd.tags) {
-    const refusal = await claimName(env.engine, t, session.ownerId, env.ownerActive);
+    const refusal = await claimName(env.engine, t, claimant(env));
     if (refusal) {
       term.write(errorLine(refusal));
       return 1;

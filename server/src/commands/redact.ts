@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type {Engine} from '../engine';
+import {StringSequenceFilter} from '../terminal/string-sequences';
 import type {Terminal} from './types';
 
 /** How the folders of the engine's state on the host are shown to a reader. */
@@ -37,11 +38,15 @@ export function redactPaths(text: string, paths: readonly string[]): string {
   return out;
 }
 
-/** The terminal as a build writes to it, with the engine's host folders hidden. */
-export function redactingTerminal(term: Terminal, paths: readonly string[]): Terminal {
-  if (!paths.length) return term;
+/**
+ * The terminal as a build writes to it: the engine's host folders hidden, and the terminal string
+ * sequences (OSC, DCS, ...) a build step prints removed, so a step cannot put a link or a clipboard
+ * request into the reader's page (terminal/string-sequences.ts).
+ */
+export function buildTerminal(term: Terminal, paths: readonly string[]): Terminal {
+  const strings = new StringSequenceFilter();
   return {
-    write: (text) => term.write(redactPaths(text, paths)),
+    write: (text) => term.write(strings.push(paths.length ? redactPaths(text, paths) : text)),
     room: () => term.room(),
     readLine: (prompt, opts) => term.readLine(prompt, opts),
     clear: () => term.clear(),

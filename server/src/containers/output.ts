@@ -1,10 +1,12 @@
 /**
  * A container's output bytes as terminal text, in order: raw UTF-8 from a
  * TTY, or the engine's multiplexed stdout/stderr with line ends made CRLF.
- * Used by `docker run` (live) and `docker logs`.
+ * Used by `docker run` (live) and `docker logs`. Terminal string sequences (OSC, DCS, ...: links,
+ * titles, clipboard requests) are removed, as from a build's output (terminal/string-sequences.ts).
  */
 import {StringDecoder} from 'node:string_decoder';
 import {Demuxer} from './demux';
+import {StringSequenceFilter} from '../terminal/string-sequences';
 import {crlf} from '../terminal/style';
 
 export interface ContainerOutput {
@@ -17,8 +19,10 @@ export function containerOutput(tty: boolean, show: (text: string) => void): Con
   const out = new StringDecoder('utf8');
   const err = new StringDecoder('utf8');
   const demux = tty ? null : new Demuxer();
+  const strings = new StringSequenceFilter();
   const emit = (text: string) => {
-    if (text) show(tty ? text : crlf(text));
+    const kept = strings.push(text);
+    if (kept) show(tty ? kept : crlf(kept));
   };
   return {
     push(chunk) {
@@ -28,6 +32,8 @@ export function containerOutput(tty: boolean, show: (text: string) => void): Con
     end() {
       emit(out.end());
       emit(err.end());
+      const held = strings.flush();
+      if (held) show(held);
     },
   };
 }

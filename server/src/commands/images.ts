@@ -4,6 +4,7 @@ import {EngineError} from '../engine';
 import {formatHistory, formatImages} from '../render/tables';
 import {crlf, errorLine} from '../terminal/style';
 import {claimName, noSuchImage, OWNER_LABEL, ownerOf} from '../images/ownership';
+import {claimant} from './claimant';
 import type {Handler} from './types';
 
 type Images = Extract<Command, {kind: 'images'}>;
@@ -34,7 +35,7 @@ export const tag: Handler<Tag> = async (cmd, env) => {
     env.term.write(errorLine(noSuchImage(cmd.source)));
     return 1;
   }
-  const refusal = await claimName(env.engine, cmd.target, env.session.ownerId, env.ownerActive);
+  const refusal = await claimName(env.engine, cmd.target, claimant(env));
   if (refusal) {
     env.term.write(errorLine(refusal));
     return 1;

@@ -65,6 +65,8 @@ export interface CommandEnv {
   onBuiltImage?: (view: BuiltImageView) => void;
   /** The reader's lab name (their namespace on the lab registry), for hints; absent without readers. */
   readerName?: string;
+  /** Whether a reader of this name exists (absent without readers): their namespace is theirs. */
+  isReaderName?: (name: string) => Promise<boolean>;
   /** Tell the progress module what worked (server/src/progress checks it); absent without readers. */
   progress?: ProgressReport;
 }

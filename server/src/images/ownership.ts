@@ -1,4 +1,4 @@
-import {DOCKER_HUB_DOMAIN, parseReference, repository} from './reference';
+import {DOCKER_HUB_DOMAIN, parseReference, repository, sameRegistry} from './reference';
 import type {ImageFacts} from '../dockerfile/policy';
 import {EngineError, type Engine, type ImageDetails} from '../engine';
 import type {SessionState} from '../commands/types';
@@ -95,27 +95,49 @@ export function reservedName(name: string): string {
   );
 }
 
+/** Who asks for a name: their images, their lab name, and how to tell another reader's namespace. */
+export interface NameClaimant {
+  ownerId: string;
+  /** Whether the session with this public id is alive with a page attached. */
+  ownerActive: (ownerId: string) => boolean;
+  /** The lab registry's address (`localhost:5000`). */
+  labRegistry: string;
+  /** The claimant's lab name; absent for a terminal without one. */
+  readerName?: string;
+  /** Whether a reader of this name exists (their namespace on the lab registry is theirs). */
+  isReaderName?: (name: string) => Promise<boolean>;
+}
+
+/** The refusal for a lab-registry name outside the reader's namespace: the words `docker push` uses. */
+export function outsideNamespace(labRegistry: string, readerName: string | undefined): string {
+  return `on the lab registry your images go under your own name: ${labRegistry}/${readerName ?? '<your lab name>'}/…`;
+}
+
 /**
  * May this session put the name `name` on an image (build -t, tag)? Not
  * docker.io/library/* (a name without a user part: Docker Hub's official
- * images, which other readers' FROM lines mean), not a base image's
- * repository, and not a name another reader's open session holds (a page
- * that went away leaves its names free, as a reload makes a new session).
- * The refusal is the same in each case. Returns it, or null.
+ * images, which other readers' FROM lines mean; the domain compared without
+ * regard to case), not a base image's repository, not a name on the lab
+ * registry under another reader's lab name (a reader's namespace is theirs
+ * alone, whether or not they are here: their own build of it must not be
+ * refused), and not a name another reader's open session holds (a page that
+ * went away leaves its names free, as a reload makes a new session).
+ * The refusal is the same in each case but the namespace one (push's words).
+ * Returns it, or null.
  */
-export async function claimName(
-  engine: Engine,
-  name: string,
-  ownerId: string,
-  ownerActive: (ownerId: string) => boolean,
-): Promise<string | null> {
+export async function claimName(engine: Engine, name: string, who: NameClaimant): Promise<string | null> {
   const parsed = parseReference(name);
   if (!parsed.ok) return parsed.error;
   const ref = parsed.ref;
-  if (ref.domain === DOCKER_HUB_DOMAIN && ref.path.startsWith('library/')) return reservedName(name);
-  const {owner, ownerId: holder} = await ownerOf(engine, name, ownerId);
+  if (ref.domain.toLowerCase() === DOCKER_HUB_DOMAIN && ref.path.startsWith('library/')) return reservedName(name);
+  if (sameRegistry(ref.domain, who.labRegistry)) {
+    const namespace = ref.path.split('/')[0]!;
+    const mine = who.readerName ? namespace === who.readerName : !(await who.isReaderName?.(namespace));
+    if (!mine || !ref.path.includes('/')) return outsideNamespace(who.labRegistry, who.readerName);
+  }
+  const {owner, ownerId: holder} = await ownerOf(engine, name, who.ownerId);
   if (owner === 'lab') return reservedName(name);
-  if (owner === 'other' && holder && ownerActive(holder)) return reservedName(name);
+  if (owner === 'other' && holder && who.ownerActive(holder)) return reservedName(name);
   // Another tag of a base image's repository is the base image's name too.
   const sameRepository = await engine.listImages({reference: repository(ref)}).catch(() => []);
   if (sameRepository.some((i) => !i.Labels?.[OWNER_LABEL])) return reservedName(name);

@@ -129,6 +129,11 @@ export class ReaderStore {
     return this.#byName.get(name);
   }
 
+  /** Whether a reader of that name exists (on disk, whether or not loaded since the server started). */
+  async exists(name: string): Promise<boolean> {
+    return this.#byName.has(name) || (await this.#readRecord(name)) !== null;
+  }
+
   byId(id: string): Reader | undefined {
     return this.#byId.get(id);
   }

@@ -12,6 +12,7 @@ import {movedNotice} from '../engine/moved-notice';
 import type {LessonContexts} from '../lessons/context';
 import type {Logger} from '../log';
 import type {ReaderLink} from '../readers/link';
+import type {ReaderServices} from '../readers/services';
 import {LineEditor, type EditorEvent} from '../terminal/line-editor';
 import {bold, cyan, dim, errorLine, yellow} from '../terminal/style';
 import {OutputChannel} from './output';
@@ -38,6 +39,8 @@ export interface SessionDeps {
   ownerActive: (ownerId: string) => boolean;
   /** The engines: each command runs on the owner's one (`engine` without a pool). */
   pool?: EnginePool;
+  /** Readers (server/src/readers), when the lab has them. */
+  readers?: ReaderServices;
 }
 
 interface Running {
@@ -408,6 +411,7 @@ export class Session {
       log: this.log,
       ownerActive: this.deps.ownerActive,
       ...(this.reader ? {readerName: this.reader.name} : {}),
+      ...(this.deps.readers ? {isReaderName: (name: string) => this.deps.readers!.store.exists(name)} : {}),
       ...(this.reader?.report ? {progress: this.reader.report} : {}),
     };
   }

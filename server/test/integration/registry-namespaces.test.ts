@@ -147,8 +147,13 @@ describe.skipIf(!tokenAuth)('registry token authentication', () => {
       expect(client.session.reader?.name).toBe(a.name);
       for (const addr of SPELLINGS) {
         const theirs = `${addr}/${b.name}/lab`;
-        const built = await client.run(`docker build -t ${theirs} .`, ctx);
-        expect(built.exitCode).toBe(0);
+        // The lab refuses the name itself (next test); the registry must hold even if a name got past that:
+        // A's own image, tagged under B's name on the engine directly.
+        const mine = `${addr}/${a.name}/lab`;
+        const built = await client.run(`docker build -t ${mine} .`, ctx);
+        expect(built.exitCode, client.text.slice(-1500)).toBe(0);
+        await lab.lab.engine.tagImage(mine, theirs, 'latest');
+        tagged.push(theirs, mine);
         const from = client.messages.length;
         client.send({t: 'input', data: `docker login -u ${a.name} ${addr}\r`});
         await client.waitForText(/Password: $/m, 30_000);
@@ -162,5 +167,44 @@ describe.skipIf(!tokenAuth)('registry token authentication', () => {
       client.close();
     }
     expect((await catalog()).filter((r) => r.startsWith(`${b.name}/`))).toEqual([]);
+  });
+
+  it('A cannot name an image under B\'s namespace (build -t, tag), with push\'s words; B then can (issue 23)', async () => {
+    const client = await TestClient.connect(lab.url, {cookie: a.cookie});
+    const anonymous = await TestClient.connect(lab.url);
+    const owner = await TestClient.connect(lab.url, {cookie: b.cookie});
+    const ctx = {context: 'tiny', dockerfile: `FROM busybox\nLABEL org.dockerlab.test=${image}\n`};
+    try {
+      const mine = `${registry}/${a.name}/own`;
+      expect((await client.run(`docker build -t ${mine} .`, ctx)).exitCode).toBe(0);
+      const anonMine = `anon/${Date.now().toString(36)}`;
+      expect((await anonymous.run(`docker build -t ${anonMine} .`, ctx)).exitCode).toBe(0);
+      tagged.push(mine, anonMine);
+      for (const addr of [`localhost:${port}`, `LOCALHOST:${port}`, `127.0.0.1:${port}`, `127.0.0.2:${port}`]) {
+        const theirs = `${addr}/${b.name}/squat`;
+        for (const [who, line] of [
+          [client, `docker build -t ${theirs} .`],
+          [client, `docker tag ${mine} ${theirs}`],
+          [anonymous, `docker tag ${anonMine} ${theirs}`],
+        ] as const) {
+          const mark = who.output.length;
+          const end = line.startsWith('docker build') ? await who.run(line, ctx) : await who.type(line);
+          expect(end.exitCode, line).not.toBe(0);
+          expect(who.since(mark), line).toMatch(/on the lab registry your images go under your own name/);
+        }
+        expect(await lab.lab.engine.inspectImage(theirs), theirs).toBeNull();
+      }
+      const hub = await client.type(`docker tag ${mine} DOCKER.IO/library/busybox:squat`);
+      expect(hub.exitCode).not.toBe(0);
+      expect(client.text).toMatch(/reserved/);
+      // B's own build of the name A tried is B's.
+      const theirs = `${registry}/${b.name}/squat`;
+      expect((await owner.run(`docker build -t ${theirs} .`, ctx)).exitCode, owner.text.slice(-1500)).toBe(0);
+      tagged.push(theirs);
+    } finally {
+      client.close();
+      anonymous.close();
+      owner.close();
+    }
   });
 });

@@ -11,6 +11,8 @@ export interface ReadersConfig {
   sweepMs: number;
   /** Disk a reader's images may use, bytes (default 5 GB). */
   diskBytes: number;
+  /** Lab names one client address may create an hour (a whole class behind one NAT address fits). */
+  namesPerAddressPerHour: number;
   /** Bearer token of the admin API (/companion/admin/...); the API is off without it. */
   adminToken?: Secret;
   /** Token service: on when the key and certificate are given (the private registry uses token auth). */
@@ -42,6 +44,7 @@ export function loadReadersConfig(
     idleMs: int('LAB_READER_IDLE_MS', 7 * DAY, 1000),
     sweepMs: int('LAB_READER_SWEEP_MS', 60_000, 100),
     diskBytes: int('LAB_READER_DISK_BYTES', 5 * 1000 ** 3, 0),
+    namesPerAddressPerHour: int('LAB_NAMES_PER_ADDRESS_PER_HOUR', 60, 1),
     adminToken: admin ? new Secret(admin) : undefined,
     token:
       env.LAB_TOKEN_KEY && env.LAB_TOKEN_CERT

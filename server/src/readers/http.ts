@@ -2,7 +2,9 @@ import {timingSafeEqual} from 'node:crypto';
 import type {IncomingMessage, ServerResponse} from 'node:http';
 import {ADMIN_PATH, READER_PATH, type ReaderView} from '../../../src/protocol/readers';
 import {engineAdminRoute} from '../engine/pool-admin';
+import {clientKey} from '../http/client-key';
 import {isLoopbackHost, isOriginAllowed} from '../http/origin';
+import {KeyedRateLimit, sampledRefusals} from '../limits/keyed-rate-limit';
 import type {Logger} from '../log';
 import {ReaderNameError, type Reader} from './store';
 import type {ReaderServices} from './services';
@@ -80,6 +82,9 @@ export function readerRoutes(
   /** Further admin routes (the cohort view, ...), asked after the token was checked. */
   adminRoutes: AdminRoute[] = [],
 ) {
+  const perHour = services.config.readers.namesPerAddressPerHour;
+  const namesRate = new KeyedRateLimit(perHour / 3600, perHour);
+  const logNamesFlood = sampledRefusals(log, 'names-rate-limited', 'lab names over the rate limit from one address');
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
     const p = url.pathname;
     if (p !== READER_PATH && !p.startsWith(`${READER_PATH}/`) && !p.startsWith(`${ADMIN_PATH}/`)) return false;
@@ -114,6 +119,12 @@ export function readerRoutes(
     }
     if (p === READER_PATH && req.method === 'POST') {
       if (current) throw new HttpError(409, `this browser already has the lab name "${current.name}"`);
+      // Each name brings its own per-reader limits: names from one address are bounded (issue 23).
+      const source = clientKey(req.socket.remoteAddress);
+      if (!namesRate.take(source)) {
+        logNamesFlood(source);
+        throw new HttpError(429, `too many lab names from your address in the last hour (at most ${services.config.readers.namesPerAddressPerHour}): try again later`);
+      }
       const body = await readJson(req);
       try {
         const {reader: r, password} = await services.store.create(body.name);

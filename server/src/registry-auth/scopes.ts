@@ -15,6 +15,18 @@ export type Principal = {kind: 'reader'; name: string} | {kind: 'lab'};
 
 const READER_ACTIONS = new Set(['push', 'pull']);
 
+/**
+ * A repository name in Distribution's grammar (its reference package): path components of lower-case
+ * letters and digits joined by `.`, `_`, `__` or dashes, separated by `/`. A name the registry would
+ * refuse (`alice/../bob/app`, `alice//x`, `Alice/x`) is granted nothing.
+ */
+const PATH_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*';
+const REPOSITORY_NAME = new RegExp(`^${PATH_COMPONENT}(?:/${PATH_COMPONENT})*$`);
+
+export function isRepositoryName(name: string): boolean {
+  return name.length <= 255 && REPOSITORY_NAME.test(name);
+}
+
 /** `type:name:actions`; the name may not hold a colon in this lab (no registry host in it). */
 export function parseScope(scope: string): Access | null {
   const first = scope.indexOf(':');
@@ -51,7 +63,7 @@ export function grant(who: Principal, requested: Access[]): Access[] {
       out.push({type: r.type, name: r.name, actions: [...new Set(r.actions)]});
       continue;
     }
-    if (r.type !== 'repository' || !r.name.startsWith(`${who.name}/`)) continue;
+    if (r.type !== 'repository' || !isRepositoryName(r.name) || !r.name.startsWith(`${who.name}/`)) continue;
     const actions = [...new Set(r.actions.filter((a) => READER_ACTIONS.has(a)))];
     if (actions.length) out.push({type: r.type, name: r.name, actions});
   }

@@ -1,5 +1,6 @@
 import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http';
 import type {AddressInfo} from 'node:net';
+import {KeyedRateLimit, sampledRefusals} from '../limits/keyed-rate-limit';
 import type {Logger} from '../log';
 import {grant, parseScopes, type Principal} from './scopes';
 import type {TokenSigner} from './signer';
@@ -7,30 +8,34 @@ import type {TokenSigner} from './signer';
 /** Checks a name and password; null when they do not match. */
 export type Authenticate = (username: string, password: string) => Promise<Principal | null>;
 
-/** Failed logins one account may have per minute before the service stops checking for a while. */
-const FAILURES_PER_MINUTE = 10;
+/**
+ * Requests one client address may make a second on average (bursts of `TOKEN_BURST`). The engine
+ * asks for a token per push and pull it does for readers, so its address needs room for a class
+ * pushing at once; anything beyond is a flood, refused before a password is hashed.
+ */
+export const TOKEN_REQUESTS_PER_SECOND = 50;
+export const TOKEN_BURST = 500;
 
 /**
  * The registry's token service (Docker registry token spec, `GET /token`).
  * The engine calls it with the reader's lab name and lab password (Basic),
  * `service` and the `scope`s it needs; the token grants only what `grant`
  * allows. Credentials are never logged; the token is never logged.
+ *
+ * No account is ever locked: lab passwords are made by the lab (about 99 bits,
+ * readers/passwords.ts), so guessing one is hopeless whatever the rate, and a lock
+ * per account let anyone who knew a reader's name shut them out of the registry
+ * with ten wrong logins (issue 23). What is bounded is the work: requests per
+ * client address (the lab's `docker login` is further bounded per terminal by
+ * LAB_COMMANDS_PER_MINUTE), refusals logged once a minute per address.
  */
-export function createTokenHandler(signer: TokenSigner, authenticate: Authenticate, log: Logger) {
-  const failures = new Map<string, number[]>();
-  const tooMany = (user: string): boolean => {
-    const now = Date.now();
-    const recent = (failures.get(user) ?? []).filter((t) => now - t < 60_000);
-    if (recent.length) failures.set(user, recent);
-    else failures.delete(user);
-    return recent.length >= FAILURES_PER_MINUTE;
-  };
-  const failed = (user: string) => {
-    const list = failures.get(user) ?? [];
-    list.push(Date.now());
-    failures.set(user, list);
-    if (failures.size > 10_000) failures.delete(failures.keys().next().value!);
-  };
+export function createTokenHandler(
+  signer: TokenSigner,
+  authenticate: Authenticate,
+  log: Logger,
+  rate = new KeyedRateLimit(TOKEN_REQUESTS_PER_SECOND, TOKEN_BURST),
+) {
+  const logFlood = sampledRefusals(log, 'token-rate-limited', 'token requests over the rate limit from one address');
 
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://token.invalid');
@@ -40,6 +45,12 @@ export function createTokenHandler(signer: TokenSigner, authenticate: Authentica
     };
     const unauthorized = (message: string) =>
       json(401, {errors: [{code: 'UNAUTHORIZED', message}]}, {'www-authenticate': 'Basic realm="docker-lab"'});
+    const source = req.socket.remoteAddress ?? 'unknown';
+    if (!rate.take(source)) {
+      logFlood(source);
+      json(429, {errors: [{code: 'TOOMANYREQUESTS', message: 'too many token requests: slow down'}]}, {'retry-after': String(rate.retryAfterSeconds(source))});
+      return;
+    }
     if (req.method !== 'GET' || url.pathname !== '/token') {
       json(404, {errors: [{code: 'NOT_FOUND', message: 'the token service answers GET /token'}]});
       return;
@@ -53,14 +64,8 @@ export function createTokenHandler(signer: TokenSigner, authenticate: Authentica
     let who: Principal | null = null;
     let subject = '';
     if (creds) {
-      if (tooMany(creds.user)) {
-        log.warn({event: 'token-throttled'}, 'too many failed registry logins for one account');
-        unauthorized('too many failed logins: wait a minute');
-        return;
-      }
       who = await authenticate(creds.user, creds.password);
       if (!who) {
-        failed(creds.user);
         log.info({event: 'token-refused'}, 'registry login refused');
         unauthorized('incorrect lab name or lab password');
         return;

@@ -11,7 +11,7 @@ import type {Logger} from '../log';
 import type {ReaderLink} from '../readers/link';
 import {SessionLimitError, type SessionManager} from './manager';
 import type {OutputSink} from './output';
-import {RateLimit} from './rate-limit';
+import {RateLimit} from '../limits/rate-limit';
 import type {Session, SessionEvents} from './session';
 
 /** A connection must say hello within this time. */

@@ -1,8 +1,14 @@
 import type {IncomingMessage, ServerResponse} from 'node:http';
 import {REGISTRY_VIEW_PATH, type RegistryViewReply} from '../../../src/protocol/views';
+import {clientKey} from '../http/client-key';
+import {KeyedRateLimit, sampledRefusals} from '../limits/keyed-rate-limit';
 import type {Logger} from '../log';
 import type {ReaderServices} from '../readers/services';
 import {RegistryDenied, type RegistryView} from './registry-view';
+
+/** Registry page requests per client address: five a second on average, bursts of a classroom's refresh. */
+const REQUESTS_PER_SECOND = 5;
+const BURST = 60;
 
 function send(res: ServerResponse, status: number, body: RegistryViewReply): void {
   res.writeHead(status, {'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store'});
@@ -14,8 +20,19 @@ function send(res: ServerResponse, status: number, body: RegistryViewReply): voi
  *   GET /companion/registry?repo=NAME  one repository, read with the reader's rights (403 if not theirs)
  */
 export function registryViewRoute(services: ReaderServices, view: RegistryView | null, log: Logger) {
+  // Each call asks the registry (and the token service): a page refreshes it now and then, a script
+  // in a loop is slowed to this per client address (issue 23).
+  const rate = new KeyedRateLimit(REQUESTS_PER_SECOND, BURST);
+  const logFlood = sampledRefusals(log, 'registry-view-rate-limited', 'registry page requests over the rate limit from one address');
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
     if (url.pathname !== REGISTRY_VIEW_PATH) return false;
+    const source = clientKey(req.socket.remoteAddress);
+    if (!rate.take(source)) {
+      logFlood(source);
+      res.setHeader('retry-after', String(rate.retryAfterSeconds(source)));
+      send(res, 429, {error: 'too many requests for the registry page: try again in a moment'});
+      return true;
+    }
     if (req.method !== 'GET') {
       send(res, 405, {error: 'GET only'});
       return true;

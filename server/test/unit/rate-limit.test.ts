@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {RateLimit} from '../../src/session/rate-limit';
+import {RateLimit} from '../../src/limits/rate-limit';
 
 describe('RateLimit', () => {
   it('allows a burst, then the rate, and says how long until the next token', () => {

@@ -75,6 +75,14 @@ describe('registry token scopes', () => {
     expect(grant({kind: 'lab'}, req)).toHaveLength(6);
   });
 
+  it('grants nothing for a name outside the registry\'s grammar, however it starts (issue 23)', () => {
+    const alice = {kind: 'reader' as const, name: 'alice'};
+    for (const name of ['alice/../bob/app', 'alice/./x', 'alice//x', 'alice/X', 'alice/x/', 'alice/-x', 'alice/x..y', `alice/${'a'.repeat(250)}`]) {
+      expect(grant(alice, parseScopes([`repository:${name}:push,pull`])), name).toEqual([]);
+    }
+    expect(grant(alice, parseScopes(['repository:alice/a.b_c__d--e/f:pull']))).toHaveLength(1);
+  });
+
   it('reads Basic credentials', () => {
     expect(basicCredentials(`Basic ${Buffer.from('a:b:c').toString('base64')}`)).toEqual({user: 'a', password: 'b:c'});
     expect(basicCredentials('Bearer x')).toBeNull();

@@ -22,6 +22,8 @@
 # State lives in $LAB_STATE_DIR (default: .lab/ in the repository, ignored by git).
 # Idempotent: a second `up` checks and returns in seconds.
 set -euo pipefail
+# Everything under the state folder is root's alone: registry data, logs, keys, readers (issue 23).
+umask 077
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 STATE=${LAB_STATE_DIR:-$ROOT/.lab}
@@ -381,6 +383,7 @@ start_registry() {
   command -v docker-registry >/dev/null || { need_root_linux; ensure_packages; }
   local dir=$STATE/registry addr=127.0.0.1:$REGISTRY_PORT
   mkdir -p "$dir/data" "$RUN" "$LOGS"
+  chmod 700 "$dir" "$dir/data"
   make_token_keys "$dir"
   if pid_alive "$RUN/registry.pid" docker-registry && registry_answers "$addr" \
     && grep -q "realm: http://127.0.0.1:$TOKEN_PORT/token" "$dir/config.yml" 2>/dev/null; then return 0; fi
@@ -508,10 +511,21 @@ write_env() {
   } >"$ENV_FILE"
 }
 
+# The state folder and what readers' work leaves in it are root's alone (umask 077 above covers new
+# files; this covers folders and logs an older run made). Never recursive: the engine's layers keep
+# the modes their images give them.
+lock_state() {
+  chmod 700 "$STATE" "$LOGS"
+  [[ -d $STATE/registry ]] && chmod 700 "$STATE/registry" "$STATE/registry/data" 2>/dev/null
+  find "$LOGS" -maxdepth 1 -type f -exec chmod 600 {} + 2>/dev/null
+  return 0
+}
+
 # A private engine and nothing else (an extra engine for LAB_ENGINES, e.g. the two-engine test):
 # never DOCKER_HOST or the system's engine, no registry (the lab's one is shared), busybox only.
 cmd_up_engine() {
   mkdir -p "$STATE" "$RUN" "$LOGS"
+  lock_state
   command -v curl >/dev/null || { need_root_linux; apt_install curl ca-certificates; }
   start_dockerd
   ENGINE_HOST=unix://$PRIVATE_SOCK; ENGINE_KIND=private
@@ -529,6 +543,7 @@ cmd_up_engine() {
 
 cmd_up() {
   mkdir -p "$STATE" "$RUN" "$LOGS"
+  lock_state
   # The probes below speak HTTP with curl.
   command -v curl >/dev/null || { need_root_linux; apt_install curl ca-certificates; }
   pick_engine

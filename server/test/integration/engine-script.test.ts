@@ -5,7 +5,7 @@
  * engine and registry, not the lab's own terminal.
  */
 import {execFile, execFileSync} from 'node:child_process';
-import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {afterAll, beforeAll, expect, it} from 'vitest';
@@ -89,4 +89,16 @@ it('the docker CLI finds the buildx plugin through the DOCKER_CONFIG that `env` 
 it.skipIf(env.LAB_ENGINE_KIND !== 'private')('the private engine is Docker 26 or newer', () => {
   const server = docker(['version', '-f', '{{.Server.Version}}']).trim();
   expect(Number(server.split('.')[0])).toBeGreaterThanOrEqual(26);
+});
+
+it.skipIf(env.LAB_ENGINE_KIND !== 'private')('the state folder, its logs and the registry\'s data are root\'s alone (issue 23)', () => {
+  const state = env.LAB_STATE_DIR ?? path.join(ROOT, '.lab');
+  const mode = (p: string) => (statSync(p).mode & 0o777).toString(8);
+  expect(mode(state)).toBe('700');
+  expect(mode(path.join(state, 'log'))).toBe('700');
+  for (const f of readdirSync(path.join(state, 'log'))) expect(mode(path.join(state, 'log', f)), f).toBe('600');
+  if (existsSync(path.join(state, 'registry/data'))) {
+    expect(mode(path.join(state, 'registry'))).toBe('700');
+    expect(mode(path.join(state, 'registry/data'))).toBe('700');
+  }
 });

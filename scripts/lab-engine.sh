@@ -22,8 +22,6 @@
 # State lives in $LAB_STATE_DIR (default: .lab/ in the repository, ignored by git).
 # Idempotent: a second `up` checks and returns in seconds.
 set -euo pipefail
-# Everything under the state folder is root's alone: registry data, logs, keys, readers (issue 23).
-umask 077
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 STATE=${LAB_STATE_DIR:-$ROOT/.lab}
@@ -511,9 +509,9 @@ write_env() {
   } >"$ENV_FILE"
 }
 
-# The state folder and what readers' work leaves in it are root's alone (umask 077 above covers new
-# files; this covers folders and logs an older run made). Never recursive: the engine's layers keep
-# the modes their images give them.
+# The state folder and what readers' work leaves in it are root's alone (issue 23): the folder, the
+# registry's data and the logs. Not by umask (the base images made here keep their files' usual
+# modes for non-root users in containers) and never recursive (the engine's layers keep theirs).
 lock_state() {
   chmod 700 "$STATE" "$LOGS"
   [[ -d $STATE/registry ]] && chmod 700 "$STATE/registry" "$STATE/registry/data" 2>/dev/null
@@ -538,6 +536,7 @@ cmd_up_engine() {
     echo "LAB_ENGINE_BRIDGE=$BRIDGE"
     echo "LAB_ENGINE_SUBNET=$ENGINE_SUBNET"
   } >"$ENV_FILE"
+  lock_state
   say "engine only: $ENGINE_HOST (bridge $BRIDGE $ENGINE_SUBNET)"
 }
 
@@ -552,6 +551,7 @@ cmd_up() {
   make_busybox
   make_debian
   write_env
+  lock_state
   say "engine: $ENGINE_HOST ($ENGINE_KIND); registry: $REGISTRY_ADDR ($REGISTRY_KIND)"
 }
 

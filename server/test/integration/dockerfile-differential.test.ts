@@ -81,34 +81,34 @@ function acceptedSyntaxCases(): Array<[string, string]> {
   const cases: Array<[string, string]> = [];
   const hides: Array<[string, string]> = [
     // Continuations: a comment line or an empty line inside one, a continuation with trailing blanks.
-    ['comment inside a continuation', `FROM busybox\nRUN echo start \\\n# note \\\nFROM ${img}\nRUN cat /secret.txt\n`],
-    ['indented comment inside a continuation', `FROM busybox\nRUN echo start \\\n   # FROM ${img}\n  && cat /secret.txt\n`],
-    ['empty line inside a continuation', `FROM busybox\nRUN echo start \\\n\nFROM ${img}\nRUN cat /secret.txt\n`],
-    ['continuation with trailing blanks', `FROM busybox\nRUN echo start \\  \t\nFROM ${img}\nRUN cat /secret.txt\n`],
-    ['continuation into a flag', `FROM busybox\nCOPY \\\n  --from=${img} /secret.txt /s\nRUN cat /s\n`],
-    ['continuation inside a mount', `FROM busybox\nRUN --mount=type=bind,\\\nfrom=${img},target=/m cat /m/secret.txt\n`],
+    ['comment inside a continuation', `FROM busybox\nRUN echo start \\\n# note \\\nFROM ${img}\nRUN cat /secret.txt || echo no secret\n`],
+    ['indented comment inside a continuation', `FROM busybox\nRUN echo start \\\n   # FROM ${img}\n  && (cat /secret.txt || echo no secret)\n`],
+    ['empty line inside a continuation', `FROM busybox\nRUN echo start \\\n\nFROM ${img}\nRUN cat /secret.txt || echo no secret\n`],
+    ['continuation with trailing blanks', `FROM busybox\nRUN echo start \\  \t\nFROM ${img}\nRUN cat /secret.txt || echo no secret\n`],
+    ['continuation into a flag', `FROM busybox\nCOPY \\\n  --from=${img} /secret.txt /s\nRUN cat /s || echo no secret\n`],
+    ['continuation inside a mount', `FROM busybox\nRUN --mount=type=bind,\\\nfrom=${img},target=/m cat /m/secret.txt || echo no secret\n`],
     // The escape directive, where it counts and where it does not.
-    ['escape directive: a backslash is no continuation', `# escape=\`\nFROM busybox\nRUN echo start \\\nFROM ${img}\nRUN cat /secret.txt\n`],
-    ['escape directive spelt loosely', `#ESCAPE = \`  \nFROM busybox\nRUN echo start \\\nFROM ${img}\nRUN cat /secret.txt\n`],
-    ['escape directive after a comment (not a directive)', `# hello\n# escape=\`\nFROM busybox\nRUN echo start \`\nFROM ${img}\nRUN cat /secret.txt\n`],
-    ['backtick continuation under the escape directive', `# escape=\`\nFROM busybox\nRUN echo start \`\nFROM ${img}\nRUN cat /secret.txt\n`],
+    ['escape directive: a backslash is no continuation', `# escape=\`\nFROM busybox\nRUN echo start \\\nFROM ${img}\nRUN cat /secret.txt || echo no secret\n`],
+    ['escape directive spelt loosely', `#ESCAPE = \`  \nFROM busybox\nRUN echo start \\\nFROM ${img}\nRUN cat /secret.txt || echo no secret\n`],
+    ['escape directive after a comment (not a directive)', `# hello\n# escape=\`\nFROM busybox\nRUN echo start \`\nFROM ${img}\nRUN cat /secret.txt || echo no secret\n`],
+    ['backtick continuation under the escape directive', `# escape=\`\nFROM busybox\nRUN echo start \`\nFROM ${img}\nRUN cat /secret.txt || echo no secret\n`],
     // Heredocs.
-    ['RUN heredoc hiding FROM', `FROM busybox\nRUN <<EOF\nFROM ${img}\nEOF\nRUN cat /secret.txt\n`],
-    ['RUN <<- heredoc with a tab-indented end', `FROM busybox\nRUN <<-EOF\n\techo in\n\tEOF\nFROM ${img}\nRUN cat /secret.txt\n`],
-    ['RUN heredoc with an indented end that does not end it', `FROM busybox\nRUN <<EOF\necho in\n  EOF\nFROM ${img}\nEOF\nRUN cat /secret.txt || true\n`],
-    ['quoted heredoc delimiter', `FROM busybox\nRUN <<"EOT"\necho in\nEOT\nFROM ${img}\nRUN cat /secret.txt\n`],
-    ['COPY heredoc then FROM', `FROM busybox\nCOPY <<EOF /x\nline\nEOF\nFROM ${img}\nRUN cat /secret.txt\n`],
-    ['two heredocs on one line', `FROM busybox\nRUN <<A cat /dev/stdin <<B\na\nA\nb\nB\nFROM ${img}\nRUN cat /secret.txt\n`],
-    ['heredoc on an instruction without heredocs', `FROM busybox\nLABEL x=<<EOF\nFROM ${img}\nEOF\nRUN cat /secret.txt\n`],
+    ['RUN heredoc hiding FROM', `FROM busybox\nRUN <<EOF\nFROM ${img}\nEOF\nRUN cat /secret.txt || echo no secret\n`],
+    ['RUN <<- heredoc with a tab-indented end', `FROM busybox\nRUN <<-EOF\n\techo in\n\tEOF\nFROM ${img}\nRUN cat /secret.txt || echo no secret\n`],
+    ['RUN heredoc with an indented end that does not end it', `FROM busybox\nRUN <<EOF\necho in\n  EOF\nFROM ${img}\nEOF\nRUN cat /secret.txt || echo no secret\n`],
+    ['quoted heredoc delimiter', `FROM busybox\nRUN <<"EOT"\necho in\nEOT\nFROM ${img}\nRUN cat /secret.txt || echo no secret\n`],
+    ['COPY heredoc then FROM', `FROM busybox\nCOPY <<EOF /x\nline\nEOF\nFROM ${img}\nRUN cat /secret.txt || echo no secret\n`],
+    ['two heredocs on one line', `FROM busybox\nRUN <<A cat /dev/stdin <<B\na\nA\nb\nB\nFROM ${img}\nRUN cat /secret.txt || echo no secret\n`],
+    ['heredoc on an instruction without heredocs', `FROM busybox\nLABEL x=<<EOF\nFROM ${img}\nEOF\nRUN cat /secret.txt || echo no secret\n`],
     ['heredoc that never ends', `FROM busybox\nRUN <<EOF\necho in\nFROM ${img}\n`],
     // Flags and mounts spelt otherwise.
-    ['COPY flag in capitals', `FROM busybox\nCOPY --FROM=${img} /secret.txt /s\nRUN cat /s\n`],
-    ['mount option in capitals', `FROM busybox\nRUN --mount=type=bind,FROM=${img},target=/m cat /m/secret.txt\n`],
-    ['mount with from first', `FROM busybox\nRUN --mount=from=${img},type=bind,target=/m cat /m/secret.txt\n`],
-    ['two mounts', `FROM busybox\nRUN --mount=type=tmpfs,target=/t --mount=type=bind,from=${img},target=/m cat /m/secret.txt\n`],
+    ['COPY flag in capitals', `FROM busybox\nCOPY --FROM=${img} /secret.txt /s\nRUN cat /s || echo no secret\n`],
+    ['mount option in capitals', `FROM busybox\nRUN --mount=type=bind,FROM=${img},target=/m cat /m/secret.txt || echo no secret\n`],
+    ['mount with from first', `FROM busybox\nRUN --mount=from=${img},type=bind,target=/m cat /m/secret.txt || echo no secret\n`],
+    ['two mounts', `FROM busybox\nRUN --mount=type=tmpfs,target=/t --mount=type=bind,from=${img},target=/m cat /m/secret.txt || echo no secret\n`],
     ['ONBUILD FROM', `FROM busybox\nONBUILD FROM ${img}\n`],
-    ['stage named like the image', `FROM busybox AS ${img.split(':')[0]}\nFROM ${img}\nRUN cat /secret.txt\n`],
-    ['JSON form after a flag', `FROM busybox\nCOPY --from=${img} ["/secret.txt", "/s"]\nRUN cat /s\n`],
+    ['stage named like the image', `FROM busybox AS ${img.split(':')[0]}\nFROM ${img}\nRUN cat /secret.txt || echo no secret\n`],
+    ['JSON form after a flag', `FROM busybox\nCOPY --from=${img} ["/secret.txt", "/s"]\nRUN cat /s || echo no secret\n`],
   ];
   const forms: Array<[string, (s: string) => string]> = [
     ['LF', (s) => s],
@@ -124,14 +124,18 @@ describe('2. whatever the lab accepts, the engine builds without reading another
   it('over the accepted syntax: continuations, escape directives, heredocs, flags, line endings, case', async () => {
     const cases = acceptedSyntaxCases();
     const leaks: string[] = [];
+    const reachedEngine: string[] = [];
     let built = 0;
     for (const [what, dockerfile] of cases) {
       const {code, out} = await build(dockerfile);
       if (out.includes(SECRET)) leaks.push(what);
+      if (/^#0 building with/m.test(out)) reachedEngine.push(what);
       if (code === 0) built++;
     }
+    console.log(`${cases.length} cases: ${reachedEngine.length} reached the engine, ${built} built, the rest refused by the lab`);
     expect(leaks).toEqual([]);
-    // The cases must reach the engine, not only the lab's refusals: some build.
+    // The cases must reach the engine, not only the lab's refusals: many build.
+    expect(reachedEngine.length).toBeGreaterThan(cases.length / 4);
     expect(built).toBeGreaterThan(10);
   }, 900_000);
 

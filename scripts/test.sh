@@ -7,16 +7,14 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 scripts/ensure-deps.sh
 scripts/ensure-chromium.sh
 
+# Lint and typecheck first: a mistake there fails in seconds, before any engine starts.
+scripts/static-checks.sh
+
 source scripts/engine-for-this-run.sh
 # The two-engine test (server/test/integration/engine-pool.test.ts) starts a second private engine
 # itself (`lab-engine.sh up-engine` under $LAB_STATE_DIR/engine2, busybox only) and stops it after.
 
 step() { printf '\n=== %s\n' "$*"; }
-step "lint (ESLint: typescript-eslint, React hooks rules)"
-npx eslint .
-step "typecheck"
-npx tsc -p tsconfig.json --noEmit
-npx tsc -p server/tsconfig.json
 step "unit and integration tests (vitest)"
 npx vitest run
 step "production site build (broken links and anchors fail it)"

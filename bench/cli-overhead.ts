@@ -4,7 +4,7 @@
  * A/B pairs (the order alternates each pair), wall clock from the command's
  * start to its end on both sides:
  *   - lab: a protocol client sends `run` (with the context) and waits for `command-end`;
- *   - CLI: `docker buildx build --progress=plain` / `docker push` (the docker 28 CLI with
+ *   - CLI: `docker buildx build --progress=plain` / `docker push` (the engine script's docker CLI with
  *     Debian 13's buildx 0.13 plugin, what a reader's own current Docker runs), process start to exit.
  * Cases: a cached rebuild, a small uncached build (--no-cache, a RUN), and a
  * push of a fresh image (a new 1 MiB random layer each time, built untimed
@@ -17,7 +17,7 @@ import {cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFi
 import {homedir, tmpdir} from 'node:os';
 import path from 'node:path';
 import {performance} from 'node:perf_hooks';
-import {BENCH_LESSONS, BenchClient, Report, dockerCli, engineEnv, median, plain, r1, r3, startLabServer, within, runIfMain} from './lib';
+import {BENCH_LESSONS, BenchClient, NO_DOCKER_CLI, Report, dockerCli, dockerCliPath, engineEnv, median, plain, r1, r3, startLabServer, within, runIfMain} from './lib';
 
 const PAIRS = Math.max(7, Number(process.env.BENCH_PAIRS ?? 9));
 const TARGET = 1.05;
@@ -27,23 +27,30 @@ const UNCACHED = 'FROM busybox\nCOPY data.txt /data.txt\nRUN echo "built at $(da
 const FRESH = 'FROM busybox\nRUN head -c 1048576 /dev/urandom > /random.bin && md5sum /random.bin\n';
 
 /** The CLI, asynchronously (the lab client's socket keeps being served meanwhile); wall time in ms. */
-function cli(args: string[], env: Record<string, string> = {}): Promise<{ms: number; code: number; out: string}> {
+function cli(binary: string, args: string[], env: Record<string, string> = {}): Promise<{ms: number; code: number; out: string}> {
   const e = engineEnv();
   return new Promise((resolve) => {
     const t0 = performance.now();
-    const child = spawn('docker', args, {
+    const child = spawn(binary, args, {
       env: {...process.env, DOCKER_HOST: e.DOCKER_HOST, ...env},
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
     child.stdout.on('data', (d) => (out = (out + d).slice(-4000)));
     child.stderr.on('data', (d) => (out = (out + d).slice(-4000)));
+    child.on('error', (err) => resolve({ms: performance.now() - t0, code: -1, out: err.message}));
     child.on('exit', (code) => resolve({ms: performance.now() - t0, code: code ?? -1, out}));
   });
 }
 
 export async function main(): Promise<Report> {
   const report = new Report('cli-overhead');
+  const binary = dockerCliPath();
+  if (!binary) {
+    report.info(NO_DOCKER_CLI);
+    report.done();
+    return report;
+  }
   const env = engineEnv();
   const registry = env.LAB_REGISTRY ?? 'localhost:5000';
   const user = env.LAB_REGISTRY_USER ?? 'student';
@@ -66,7 +73,7 @@ export async function main(): Promise<Report> {
   try {
     // Log in on both sides (not timed).
     const li = dockerCli(['login', '-u', user, '--password-stdin', registry], {DOCKER_CONFIG: config}, password);
-    if (li.status !== 0) throw new Error(`docker login: ${li.stderr}`);
+    if (li?.status !== 0) throw new Error(`docker login: ${li?.stderr ?? li?.error?.message}`);
     {
       const end = client.run(`docker login ${registry} -u ${user}`);
       const deadline = Date.now() + 10_000;
@@ -83,11 +90,11 @@ export async function main(): Promise<Report> {
     };
     const cliBuild = async (dockerfile: string, args: string[]) => {
       writeFileSync(path.join(ctx, 'Dockerfile'), dockerfile);
-      const r = await cli(['buildx', 'build', '--progress=plain', ...args, ctx], {DOCKER_CONFIG: config});
+      const r = await cli(binary, ['buildx', 'build', '--progress=plain', ...args, ctx], {DOCKER_CONFIG: config});
       if (r.code !== 0) throw new Error(`CLI build exited ${r.code}: ${r.out}`);
       // Remember every image the CLI side made: a rebuild leaves the previous one untagged.
       const tag = args[args.indexOf('-t') + 1];
-      const id = tag ? dockerCli(['image', 'inspect', '-f', '{{.Id}}', tag]).stdout.trim() : '';
+      const id = tag ? (dockerCli(['image', 'inspect', '-f', '{{.Id}}', tag])?.stdout.trim() ?? '') : '';
       if (id) cliImages.add(id);
       return r.ms;
     };
@@ -130,7 +137,7 @@ export async function main(): Promise<Report> {
           const name = `${registry}/${user}/bench-push-cli`;
           cliTags.add(name);
           await cliBuild(FRESH, ['--no-cache', '-t', name]);
-          const r = await cli(['push', name], {DOCKER_CONFIG: config});
+          const r = await cli(binary, ['push', name], {DOCKER_CONFIG: config});
           if (r.code !== 0) throw new Error(`CLI push exited ${r.code}: ${r.out}`);
           if (!/Pushed/.test(r.out)) throw new Error('CLI push pushed no layer');
           return r.ms;

@@ -5,7 +5,7 @@
  * Benchmarks print figures; they are not tests.
  */
 import {spawn, spawnSync, type ChildProcess} from 'node:child_process';
-import {readFileSync} from 'node:fs';
+import {accessSync, constants, readFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {performance} from 'node:perf_hooks';
@@ -49,10 +49,9 @@ export function load(): string {
 export function machine(): Record<string, string> {
   const osRelease = /PRETTY_NAME="([^"]+)"/.exec(readFileSync('/etc/os-release', 'utf8'))?.[1] ?? os.platform();
   const env = engineEnv();
-  const engine = spawnSync('/usr/bin/docker', ['version', '--format', '{{.Server.Version}}'], {
-    env: {...process.env, DOCKER_HOST: env.DOCKER_HOST},
-    encoding: 'utf8',
-  }).stdout.trim();
+  const cli = dockerCliPath();
+  const version = (args: string[]) => (cli ? (spawnSync(cli, args, {env: {...process.env, DOCKER_HOST: env.DOCKER_HOST}, encoding: 'utf8'}).stdout ?? '').trim() : '');
+  const engine = version(['version', '--format', '{{.Server.Version}}']);
   const chromium = spawnSync('/usr/bin/chromium', ['--version'], {encoding: 'utf8'}).stdout.trim();
   return {
     cpus: `${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}`,
@@ -60,6 +59,7 @@ export function machine(): Record<string, string> {
     os: `${osRelease}, kernel ${os.release()}`,
     node: process.version,
     engine: `Docker Engine ${engine || '?'}`,
+    'docker CLI': cli ? `${version(['version', '--format', '{{.Client.Version}}']) || '?'} (${cli})` : 'none',
     chromium: chromium || '?',
   };
 }
@@ -326,17 +326,46 @@ export function plain(s: string): string {
   return s.replace(/\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][0-9A-Za-z]|\x1b[=>]|\x07/g, '');
 }
 
-/** Run the docker CLI (Debian's 20.10, built-in BuildKit) against the lab engine. */
+/**
+ * The docker CLI the benchmarks compare the lab with: the one the engine script provides
+ * (Debian 13's docker-cli 26.1 beside the engine, `LAB_DOCKER_CLI` in its env), else a `docker`
+ * on PATH; null when there is none, and the comparison is then skipped with a note.
+ */
+export function dockerCliPath(): string | null {
+  const candidates = [engineEnv().LAB_DOCKER_CLI, ...(process.env.PATH ?? '').split(':').filter(Boolean).map((d) => path.join(d, 'docker'))];
+  for (const c of candidates) {
+    if (!c) continue;
+    try {
+      accessSync(c, constants.X_OK);
+      return c;
+    } catch {
+      // not there: the next one
+    }
+  }
+  return null;
+}
+
+/** Why a CLI comparison was skipped (for a report's info line). */
+export const NO_DOCKER_CLI = 'skipped: no docker CLI (scripts/lab-engine.sh up provides one as LAB_DOCKER_CLI; or put docker on PATH)';
+
+/**
+ * Run the docker CLI against the lab engine with its buildx plugin (the engine script's
+ * DOCKER_CONFIG, unless `extraEnv` names another). Null when there is no CLI; a run that could
+ * not start has `error` set and empty output, never a crash.
+ */
 export function dockerCli(args: string[], extraEnv: Record<string, string> = {}, input?: string, timeoutMs = 300_000) {
+  const cli = dockerCliPath();
+  if (!cli) return null;
   const e = engineEnv();
-  return spawnSync('/usr/bin/docker', args, {
-    env: {...process.env, DOCKER_HOST: e.DOCKER_HOST, DOCKER_BUILDKIT: '1', ...extraEnv},
+  const res = spawnSync(cli, args, {
+    env: {...process.env, DOCKER_HOST: e.DOCKER_HOST, ...(e.DOCKER_CONFIG ? {DOCKER_CONFIG: e.DOCKER_CONFIG} : {}), ...extraEnv},
     encoding: 'utf8',
     input,
     maxBuffer: 256 * 1024 * 1024,
     timeout: timeoutMs,
     killSignal: 'SIGKILL',
   });
+  return {...res, stdout: res.stdout ?? '', stderr: res.stderr ?? ''};
 }
 
 /** A bounded loop: stop after `count` iterations or when `budgetMs` is spent (whichever first). */
@@ -348,8 +377,22 @@ export function within(budgetMs: number): () => boolean {
 /** Run a benchmark's main() when its file is run directly (not imported by run-all). */
 export function runIfMain(mod: NodeModule, main: () => Promise<unknown>): void {
   if (require.main !== mod) return;
-  main().catch((err) => {
+  withLoad(path.basename(mod.filename, '.ts'), main).catch((err) => {
     console.error(err);
     process.exit(1);
   });
+}
+
+/**
+ * A benchmark between two lines giving the 1-minute load average before and after it: a figure
+ * is comparable only when both were low (under 1.5 on this 2-core machine).
+ */
+export async function withLoad<T>(name: string, main: () => Promise<T>): Promise<T> {
+  const say = (when: string) => (JSON_OUT ? console.error : console.log)(`${name}: load ${when}: ${load()}`);
+  say('before');
+  try {
+    return await main();
+  } finally {
+    say('after');
+  }
 }

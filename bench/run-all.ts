@@ -4,7 +4,7 @@
  * JSON object per benchmark). BENCH_ONLY=first-byte,throughput runs a subset.
  * Prints the machine once, then each benchmark's figures as plain lines.
  */
-import {JSON_OUT, load, machine} from './lib';
+import {JSON_OUT, load, machine, withLoad} from './lib';
 import type {Report} from './lib';
 
 const ALL: Array<[string, () => Promise<{main: () => Promise<Report>}>]> = [
@@ -31,7 +31,8 @@ async function runAll(): Promise<void> {
   for (const [name, mod] of ALL) {
     if (only && !only.includes(name)) continue;
     try {
-      await (await mod()).main();
+      const bench = await mod();
+      await withLoad(name, () => bench.main());
     } catch (err) {
       failed++;
       console.error(`${name}: FAILED: ${(err as Error).stack ?? err}`);

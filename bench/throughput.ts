@@ -28,7 +28,7 @@ import {mkdtempSync, rmSync, writeFileSync, cpSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {performance} from 'node:perf_hooks';
-import {BenchClient, ROOT, Report, dockerCli, r1, startLabServer, runIfMain} from './lib';
+import {BenchClient, NO_DOCKER_CLI, ROOT, Report, dockerCli, r1, startLabServer, runIfMain} from './lib';
 import {hookedPage, launch} from './browser';
 import {cpuDelta, formatCpu, sampleCpu, type CpuParts} from './cpu';
 import {startPageProfile} from './page-profile';
@@ -229,15 +229,20 @@ export async function main(): Promise<Report> {
       const t = performance.now();
       const cliLimit = Number(process.env.BENCH_CLI_LIMIT_MS ?? 60_000);
       const res = dockerCli(['build', '--progress=plain', '--no-cache', '-t', 'bench-cli-throughput', dir], {}, undefined, cliLimit);
-      const timedOut = res.status === null;
-      const secs = (performance.now() - t) / 1000;
-      const lines = (res.stderr.match(new RegExp(LINE, 'g')) ?? []).length;
-      report.add({
-        name: `docker CLI ${BYTES / MB} MB, same build (output to a pipe): payload MB/s`,
-        value: r1((lines * 64) / MB / secs),
-        unit: 'MB/s',
-        note: `${timedOut ? `stopped after the ${cliLimit / 1000} s limit` : `exit ${res.status}`}, ${r1(secs)} s, ${lines}/${LINES} lines${res.stderr.includes('[output clipped') ? ', output clipped' : ''}`,
-      });
+      if (!res) report.info(`docker CLI, same build: ${NO_DOCKER_CLI}`);
+      else if (res.error && res.status === null && !/ETIMEDOUT/.test(String(res.error))) {
+        report.info(`docker CLI, same build: could not run it (${res.error.message})`);
+      } else {
+        const timedOut = res.status === null;
+        const secs = (performance.now() - t) / 1000;
+        const lines = (res.stderr.match(new RegExp(LINE, 'g')) ?? []).length;
+        report.add({
+          name: `docker CLI ${BYTES / MB} MB, same build (output to a pipe): payload MB/s`,
+          value: r1((lines * 64) / MB / secs),
+          unit: 'MB/s',
+          note: `${timedOut ? `stopped after the ${cliLimit / 1000} s limit` : `exit ${res.status}`}, ${r1(secs)} s, ${lines}/${LINES} lines${res.stderr.includes('[output clipped') ? ', output clipped' : ''}`,
+        });
+      }
     } finally {
       dockerCli(['rmi', '-f', 'bench-cli-throughput']);
       rmSync(dir, {recursive: true, force: true});

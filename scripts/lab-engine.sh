@@ -107,7 +107,7 @@ ENGINE_CACHE=${LAB_ENGINE_CACHE:-$STATE/engine26}
 ENGINE_ROOT=$ENGINE_CACHE/root
 ENGINE_SUITE=${LAB_ENGINE_SUITE:-trixie}
 DEBIAN_MIRROR=${LAB_DEBIAN_MIRROR:-http://deb.debian.org/debian}
-ENGINE_PACKAGES=(docker.io containerd docker-buildx tini)
+ENGINE_PACKAGES=(docker.io docker-cli containerd docker-buildx tini)
 DOCKER_CONFIG_DIR=$STATE/docker-config
 # Another dockerd binary instead (e.g. /usr/sbin/dockerd of the system's packages), to compare engines.
 DOCKERD_BIN=${LAB_DOCKERD:-}
@@ -144,16 +144,17 @@ engine_apt() {
     -o APT::Sandbox::User=root "$@"
 }
 
-# Debian 13's dockerd, containerd, docker-init and buildx plugin, unpacked once (about 70 MB from
-# Debian's mirror); later runs find them in the cache.
+# Debian 13's dockerd, its docker CLI, containerd, docker-init and buildx plugin, unpacked once (about
+# 77 MB from Debian's mirror); later runs find them in the cache.
 ensure_engine26() {
-  [[ -f $ENGINE_ROOT/.complete ]] && return 0
+  # (An older cache without the docker CLI is fetched again.)
+  [[ -f $ENGINE_ROOT/.complete && -x $ENGINE_ROOT/usr/bin/docker ]] && return 0
   need_root_linux
   command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null \
     || die "apt-get and dpkg-deb are needed to fetch Docker 26 from Debian; or set DOCKER_HOST to an engine"
   local s=$ENGINE_CACHE/apt keyring=/usr/share/keyrings/debian-archive-keyring.gpg deb
   [[ -f $keyring ]] || apt_install debian-archive-keyring
-  say "fetching Docker Engine 26 from Debian $ENGINE_SUITE's packages into $ENGINE_CACHE (once, about 70 MB)"
+  say "fetching Docker Engine 26 from Debian $ENGINE_SUITE's packages into $ENGINE_CACHE (once, about 77 MB)"
   mkdir -p "$s/lists/partial" "$s/cache/archives/partial" "$s/debs" "$LOGS"
   echo "deb [signed-by=$keyring] $DEBIAN_MIRROR $ENGINE_SUITE main" >"$s/sources.list"
   engine_apt update >"$LOGS/engine-apt.log" 2>&1 \
@@ -486,6 +487,8 @@ write_env() {
     echo "LAB_ENGINE_KIND=$ENGINE_KIND"
     # The docker CLI of tests and scripts finds the buildx plugin there.
     [[ ! -x $DOCKER_CONFIG_DIR/cli-plugins/docker-buildx ]] || echo "DOCKER_CONFIG=$DOCKER_CONFIG_DIR"
+    # A docker CLI of the engine's version, for the benchmarks' comparisons (a fresh machine may have none).
+    [[ ! -x $ENGINE_ROOT/usr/bin/docker ]] || echo "LAB_DOCKER_CLI=$ENGINE_ROOT/usr/bin/docker"
     if [[ $ENGINE_KIND == private ]]; then
       echo "LAB_ENGINE_BRIDGE=$BRIDGE"
       echo "LAB_ENGINE_SUBNET=$ENGINE_SUBNET"

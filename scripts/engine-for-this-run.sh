@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by npm test and npm run record: start the lab's engine and registry (idempotently), put
 # their settings in the environment, and stop them at exit if this run started them
 # (LAB_KEEP_ENGINE=1 keeps them). npm start leaves them running on purpose (scripts/start.sh).

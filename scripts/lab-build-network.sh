@@ -46,7 +46,7 @@ jump_first() {
 }
 
 resolvers() {
-  if [[ -n ${LAB_BUILD_DNS:-} ]]; then tr ', ' '\n\n' <<<"$LAB_BUILD_DNS" | grep -v '^$' || true; return; fi
+  if [[ -n ${LAB_BUILD_DNS:-} ]]; then tr ',' ' ' <<<"$LAB_BUILD_DNS" | tr -s ' ' '\n' | grep -v '^$' || true; return; fi
   awk '/^nameserver[ \t]/ {print $2}' /etc/resolv.conf | grep -E '^[0-9.]+$' | grep -v '^127\.' || true
 }
 
@@ -119,7 +119,7 @@ cmd_down() {
     for parent in INPUT FORWARD; do
       while read -r rule; do
         [[ -n $rule ]] || continue
-        eval "$t -D $parent ${rule#-A $parent }" 2>/dev/null || true
+        eval "$t -D $parent ${rule#-A "$parent" }" 2>/dev/null || true
       done < <($t -S $parent | grep -F -- "\"lab-build-network $bridge\"" || true)
     done
     for c in "$IN" "$FWD"; do

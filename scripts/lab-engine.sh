@@ -150,8 +150,9 @@ ensure_engine26() {
   # (An older cache without the docker CLI is fetched again.)
   [[ -f $ENGINE_ROOT/.complete && -x $ENGINE_ROOT/usr/bin/docker ]] && return 0
   need_root_linux
-  command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null \
-    || die "apt-get and dpkg-deb are needed to fetch Docker 26 from Debian; or set DOCKER_HOST to an engine"
+  if ! command -v apt-get >/dev/null || ! command -v dpkg-deb >/dev/null; then
+    die "apt-get and dpkg-deb are needed to fetch Docker 26 from Debian; or set DOCKER_HOST to an engine"
+  fi
   local s=$ENGINE_CACHE/apt keyring=/usr/share/keyrings/debian-archive-keyring.gpg deb
   [[ -f $keyring ]] || apt_install debian-archive-keyring
   say "fetching Docker Engine 26 from Debian $ENGINE_SUITE's packages into $ENGINE_CACHE (once, about 77 MB)"
@@ -224,7 +225,7 @@ remove_cgroup() {
   local d
   for d in "/sys/fs/cgroup/$1" /sys/fs/cgroup/{memory,cpu,pids}/"$1"; do
     # Deepest first; a cgroup that still holds processes stays (rmdir refuses).
-    [[ -d $d ]] && find "$d" -depth -type d -exec rmdir {} \; 2>/dev/null || true
+    if [[ -d $d ]]; then find "$d" -depth -type d -exec rmdir {} \; 2>/dev/null || true; fi
   done
 }
 
@@ -279,8 +280,7 @@ EOF
 }
 
 wait_for_engine() {
-  local i
-  for i in $(seq 1 60); do
+  for _ in $(seq 1 60); do
     engine_answers "unix://$PRIVATE_SOCK" && return 0
     sleep 0.5
   done
@@ -420,8 +420,7 @@ EOF
   say "starting the lab registry on $addr (its token service is the lab server, on 127.0.0.1:$TOKEN_PORT)"
   setsid docker-registry serve "$dir/config.yml" >>"$LOGS/registry.log" 2>&1 </dev/null &
   echo $! >"$RUN/registry.pid"
-  local i
-  for i in $(seq 1 40); do
+  for _ in $(seq 1 40); do
     registry_answers "$addr" && { echo registry >"$RUN/started-registry"; return 0; }
     sleep 0.25
   done
@@ -559,13 +558,13 @@ cmd_up() {
 }
 
 stop_pidfile() {
-  local name=$1 pidfile=$2 i pid
+  local name=$1 pidfile=$2 pid
   pid_alive "$pidfile" "$name" || { rm -f "$pidfile"; return 0; }
   pid=$(cat "$pidfile")
   say "stopping $name (pid $pid)"
   kill "$pid" 2>/dev/null || true
-  for i in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-  kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null || true
+  for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+  if kill -0 "$pid" 2>/dev/null; then kill -9 "$pid" 2>/dev/null || true; fi
   rm -f "$pidfile"
 }
 
@@ -597,9 +596,11 @@ cmd_status() {
   if [[ -f $ENV_FILE ]]; then cat "$ENV_FILE"; else say "not up (no $ENV_FILE)"; return 1; fi
   # shellcheck disable=SC1090
   . "$ENV_FILE"
-  engine_answers "$DOCKER_HOST" && say "engine answers" || { say "engine does not answer"; return 1; }
+  if ! engine_answers "$DOCKER_HOST"; then say "engine does not answer"; return 1; fi
+  say "engine answers"
   [[ -z ${LAB_ENGINE_ONLY:-} ]] || return 0
-  registry_answers "$LAB_REGISTRY" && say "registry answers" || { say "registry does not answer"; return 1; }
+  if ! registry_answers "$LAB_REGISTRY"; then say "registry does not answer"; return 1; fi
+  say "registry answers"
 }
 
 cmd_env() {

@@ -11,8 +11,7 @@ if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
   while read -r pid; do
     echo "$pid" >/sys/fs/cgroup/engine/cgroup.procs 2>/dev/null || true
   done </sys/fs/cgroup/cgroup.procs
-  controllers=""
-  for c in $(cat /sys/fs/cgroup/cgroup.controllers); do controllers="$controllers +$c"; done
+  controllers=$(sed 's/[^ ][^ ]*/+&/g' /sys/fs/cgroup/cgroup.controllers)
   if [ -n "$controllers" ]; then
     echo "$controllers" >/sys/fs/cgroup/cgroup.subtree_control
   fi

@@ -1,6 +1,7 @@
 import {readFileSync} from 'node:fs';
 import path from 'node:path';
 import {parseEngineList, type EngineSpec} from './engine/pool-config';
+import {checkTrustedProxies} from './http/client-key';
 import {loadReadersConfig, type ReadersConfig} from './readers/config';
 
 /** Every setting of the companion server, with its default. See docs/operators. */
@@ -12,6 +13,8 @@ export interface LabConfig {
   accessToken?: string;
   /** Extra page origins allowed to open the WebSocket (the server's own origin always is). */
   allowedOrigins: string[];
+  /** LAB_TRUSTED_PROXIES: peers whose X-Forwarded-For names the client (a reverse proxy, the Ingress). */
+  trustedProxies: string[];
   /** The built site to serve (`npm run build` output); optional in development. */
   siteDir: string;
   /** Folder of lesson build contexts (`lessons/<name>/`). */
@@ -155,10 +158,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     throw new ConfigError(`LAB_BUILDER must be "buildkit" or "classic" (got "${builder}")`);
   }
   const unackedBytes = int(env, 'LAB_UNACKED_BYTES', 2 * MB, 64 * 1024);
+  const trustedProxies = (env.LAB_TRUSTED_PROXIES || '').split(',').map((s) => s.trim()).filter(Boolean);
+  try {
+    checkTrustedProxies(trustedProxies);
+  } catch (err) {
+    throw new ConfigError(`LAB_TRUSTED_PROXIES: ${(err as Error).message} (addresses, CIDRs, or loopback/linklocal/uniquelocal)`);
+  }
   return {
     host,
     port: int(env, 'LAB_PORT', 3000, 0),
     accessToken,
+    trustedProxies,
     allowedOrigins: (env.LAB_ALLOWED_ORIGINS || '').split(',').map((s) => s.trim()).filter(Boolean),
     siteDir: path.resolve(root, env.LAB_SITE_DIR || 'build'),
     lessonsDir: path.resolve(root, env.LAB_LESSONS_DIR || 'lessons'),

@@ -10,7 +10,7 @@ import type {LabConfig} from '../config';
 import type {Logger} from '../log';
 import {handleConnection} from '../session/connection';
 import type {SessionManager} from '../session/manager';
-import {clientKey} from './client-key';
+import {requestClientKey} from './client-key';
 import {inlineScriptHashes, securityHeaders, setHeaders} from './headers';
 import {isLoopbackHost, isOriginAllowed} from './origin';
 import type {ReaderServices} from '../readers/services';
@@ -43,6 +43,7 @@ export function createLabServer(config: LabConfig, manager: SessionManager, log:
     ? sirv(config.siteDir, {extensions: ['html'], dev: false, etag: true, gzip: false})
     : null;
   const notFoundPage = path.join(config.siteDir, '404.html');
+  const clientKeyOf = requestClientKey(config.trustedProxies);
 
   const headers = securityHeaders({scriptHashes: inlineScriptHashes(config.siteDir), allowedOrigins: config.allowedOrigins});
 
@@ -128,7 +129,7 @@ export function createLabServer(config: LabConfig, manager: SessionManager, log:
     }
     if (!config.accessToken && !isLoopbackHost(req.headers.host)) return refuse(403, 'Forbidden host');
     if (!tokenOk(req, url)) return refuse(401, 'Unauthorized');
-    const key = clientKey(req.socket.remoteAddress);
+    const key = clientKeyOf(req);
     void (async () => {
       const reader = await extra?.readers.fromCookie(req.headers.cookie);
       wss.handleUpgrade(req, socket, head, (ws) =>

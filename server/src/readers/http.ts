@@ -2,7 +2,7 @@ import {timingSafeEqual} from 'node:crypto';
 import type {IncomingMessage, ServerResponse} from 'node:http';
 import {ADMIN_PATH, READER_PATH, type ReaderView} from '../../../src/protocol/readers';
 import {engineAdminRoute} from '../engine/pool-admin';
-import {clientKey} from '../http/client-key';
+import {requestClientKey} from '../http/client-key';
 import {isLoopbackHost, isOriginAllowed} from '../http/origin';
 import {KeyedRateLimit, sampledRefusals} from '../limits/keyed-rate-limit';
 import type {Logger} from '../log';
@@ -83,6 +83,7 @@ export function readerRoutes(
   adminRoutes: AdminRoute[] = [],
 ) {
   const perHour = services.config.readers.namesPerAddressPerHour;
+  const clientKeyOf = requestClientKey(services.config.trustedProxies);
   const namesRate = new KeyedRateLimit(perHour / 3600, perHour);
   const logNamesFlood = sampledRefusals(log, 'names-rate-limited', 'lab names over the rate limit from one address');
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
@@ -120,7 +121,7 @@ export function readerRoutes(
     if (p === READER_PATH && req.method === 'POST') {
       if (current) throw new HttpError(409, `this browser already has the lab name "${current.name}"`);
       // Each name brings its own per-reader limits: names from one address are bounded (issue 23).
-      const source = clientKey(req.socket.remoteAddress);
+      const source = clientKeyOf(req);
       if (!namesRate.take(source)) {
         logNamesFlood(source);
         throw new HttpError(429, `too many lab names from your address in the last hour (at most ${services.config.readers.namesPerAddressPerHour}): try again later`);

@@ -1,6 +1,6 @@
 import type {IncomingMessage, ServerResponse} from 'node:http';
 import {REGISTRY_VIEW_PATH, type RegistryViewReply} from '../../../src/protocol/views';
-import {clientKey} from '../http/client-key';
+import {requestClientKey} from '../http/client-key';
 import {KeyedRateLimit, sampledRefusals} from '../limits/keyed-rate-limit';
 import type {Logger} from '../log';
 import type {ReaderServices} from '../readers/services';
@@ -22,11 +22,12 @@ function send(res: ServerResponse, status: number, body: RegistryViewReply): voi
 export function registryViewRoute(services: ReaderServices, view: RegistryView | null, log: Logger) {
   // Each call asks the registry (and the token service): a page refreshes it now and then, a script
   // in a loop is slowed to this per client address (issue 23).
+  const clientKeyOf = requestClientKey(services.config.trustedProxies);
   const rate = new KeyedRateLimit(REQUESTS_PER_SECOND, BURST);
   const logFlood = sampledRefusals(log, 'registry-view-rate-limited', 'registry page requests over the rate limit from one address');
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
     if (url.pathname !== REGISTRY_VIEW_PATH) return false;
-    const source = clientKey(req.socket.remoteAddress);
+    const source = clientKeyOf(req);
     if (!rate.take(source)) {
       logFlood(source);
       res.setHeader('retry-after', String(rate.retryAfterSeconds(source)));

@@ -150,11 +150,14 @@ export class TestClient {
       cookie?: string;
       /** Connect from this local address (e.g. another 127.x.y.z). */
       localAddress?: string;
+      /** X-Forwarded-For, as a reverse proxy in front of the lab would send it. */
+      forwardedFor?: string;
     } = {},
   ): Promise<TestClient> {
+    const headers = {...(opts.cookie ? {cookie: opts.cookie} : {}), ...(opts.forwardedFor ? {'x-forwarded-for': opts.forwardedFor} : {})};
     const ws = new WebSocket(url, {
       ...(opts.origin ? {origin: opts.origin} : {}),
-      ...(opts.cookie ? {headers: {cookie: opts.cookie}} : {}),
+      ...(Object.keys(headers).length ? {headers} : {}),
       ...(opts.localAddress ? {localAddress: opts.localAddress} : {}),
     });
     await new Promise<void>((resolve, reject) => {

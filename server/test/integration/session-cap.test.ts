@@ -24,6 +24,25 @@ describe('session caps', () => {
     for (const c of clients) c.close();
   });
 
+  it('behind a trusted proxy (LAB_TRUSTED_PROXIES), each X-Forwarded-For client has its own cap: a room of 30', async () => {
+    lab = await startTestLab({LAB_MAX_SESSIONS_PER_CLIENT: '2', LAB_SESSION_GRACE_MS: '60000', LAB_TRUSTED_PROXIES: 'loopback'});
+    const room = await Promise.all(Array.from({length: 30}, (_, i) => TestClient.connect(lab!.url, {forwardedFor: `203.0.113.${i + 1}`})));
+    expect(room.filter(refused)).toHaveLength(0);
+    // One of them opens a second and a third tab: the third is over their own cap, nobody else's.
+    const second = await TestClient.connect(lab.url, {forwardedFor: '203.0.113.1'});
+    const third = await TestClient.connect(lab.url, {forwardedFor: '198.51.100.7, 203.0.113.1'});
+    expect([refused(second), refused(third)]).toEqual([false, true]);
+    for (const c of [...room, second, third]) c.close();
+  });
+
+  it('without trusted proxies X-Forwarded-For is not believed: the peer\'s address counts', async () => {
+    lab = await startTestLab({LAB_MAX_SESSIONS_PER_CLIENT: '2', LAB_SESSION_GRACE_MS: '60000'});
+    const clients: TestClient[] = [];
+    for (const ip of ['203.0.113.1', '203.0.113.2', '203.0.113.3']) clients.push(await TestClient.connect(lab.url, {forwardedFor: ip}));
+    expect(clients.map(refused)).toEqual([false, false, true]);
+    for (const c of clients) c.close();
+  });
+
   it('a full lab makes room by ending the oldest session whose page went away', async () => {
     lab = await startTestLab({LAB_MAX_SESSIONS: '2', LAB_SESSION_GRACE_MS: '60000'});
     const a = await TestClient.connect(lab.url);

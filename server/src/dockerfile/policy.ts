@@ -1,6 +1,7 @@
 import {DockerfileParser, type Instruction} from 'dockerfile-ast';
 import {checkHost, resolveHost, urlHost, type Resolve} from './addresses';
 import {expandedLength} from './expansion';
+import {formatLimitBytes} from '../limits/format';
 import {
   dockerfileMessages as say,
   MAX_DOCKERFILE_CHARS,
@@ -277,10 +278,10 @@ class Check {
   #limit(what: string, length: number, line: number): void {
     const max = this.#opts.maxExpansionBytes;
     if (length <= max) return;
-    const size = Number.isFinite(length) ? ` (${formatKiB(length)})` : '';
+    const size = Number.isFinite(length) ? ` (${formatLimitBytes(length)})` : '';
     throw new Refusal(
       line,
-      `${what} expands to more than ${formatKiB(max)}${size}: the lab refuses values this large, since expanding them keeps the engine busy`,
+      `${what} expands to more than ${formatLimitBytes(max)}${size}: the lab refuses values this large, since expanding them keeps the engine busy`,
     );
   }
 
@@ -323,10 +324,6 @@ class Check {
       }
     }
   }
-}
-
-function formatKiB(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MiB` : `${Math.ceil(bytes / 1024)} KiB`;
 }
 
 /** A URL as it may be shown: without a password in it. */

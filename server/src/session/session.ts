@@ -16,6 +16,7 @@ import type {ReaderServices} from '../readers/services';
 import {LineEditor, type EditorEvent} from '../terminal/line-editor';
 import {bold, cyan, dim, errorLine, yellow} from '../terminal/style';
 import {OutputChannel} from './output';
+import {formatLimitBytes} from '../limits/format';
 
 /** What a session tells its page besides output (the connection forwards these). */
 export interface SessionEvents {
@@ -377,7 +378,7 @@ export class Session {
         if (written > budget) {
           cut = true;
           this.output.write(
-            errorLine(`\r\noutput stopped: this command printed more than the lab's limit of ${Math.round(budget / 1024 / 1024)} MiB`),
+            errorLine(`\r\noutput stopped: this command printed more than the lab's limit of ${formatLimitBytes(budget)}`),
           );
           this.#running?.abort.abort(new Error('output limit'));
           return;

@@ -36,6 +36,8 @@ export default defineConfig({
       LAB_LOG_FILE: 'e2e/.output/server.log',
       // Another lab server (npm start) may share the engine: leave its sessions' images alone.
       LAB_CLEAN_ON_START: 'false',
+      // Every test's browser is the one loopback client: its lab names are not one classroom's.
+      LAB_NAMES_PER_ADDRESS_PER_HOUR: '1000',
       // The cohort view's test (e2e/progress.spec.ts) signs in with it.
       LAB_ADMIN_TOKEN: process.env.LAB_ADMIN_TOKEN || 'e2e-admin-token-for-the-cohort-view',
     },

@@ -1,7 +1,7 @@
 import {readFileSync} from 'node:fs';
 import path from 'node:path';
 import {parseEngineList, type EngineSpec} from './engine/pool-config';
-import {checkTrustedProxies} from './http/client-key';
+import {checkTrustedProxies} from './limits/client-key';
 import {loadReadersConfig, type ReadersConfig} from './readers/config';
 
 /** Every setting of the companion server, with its default. See docs/operators. */

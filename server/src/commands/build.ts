@@ -16,7 +16,8 @@ import {buildTerminal, hostPaths} from './redact';
 import {unnamedImageTip} from '../terminal/hints';
 import {pump} from '../render/pump';
 import {reportBuiltImage} from '../views/report';
-import {EXIT_INTERRUPTED, type Handler} from './types';
+import {EXIT_INTERRUPTED} from '../terminal/types';
+import type {Handler} from './types';
 
 type Build = Extract<Command, {kind: 'build'}>;
 

@@ -3,7 +3,8 @@ import {parseReference, repository, withDefaultTag} from '../images/reference';
 import {EngineError} from '../engine';
 import {formatHistory, formatImages} from '../render/tables';
 import {crlf, errorLine} from '../terminal/style';
-import {claimName, noSuchImage, OWNER_LABEL, ownerOf} from '../images/ownership';
+import {OWNER_LABEL} from '../engine/labels';
+import {claimName, noSuchImage, ownerOf} from '../images/ownership';
 import {claimant} from './claimant';
 import type {Handler} from './types';
 

@@ -4,7 +4,8 @@ import {EngineError, type RegistryAuth} from '../engine';
 import {Secret} from '../secret';
 import {errorLine} from '../terminal/style';
 import {hubUnreachableHint, labLoginHint} from '../terminal/hints';
-import {EXIT_INTERRUPTED, type Handler} from './types';
+import {EXIT_INTERRUPTED} from '../terminal/types';
+import type {Handler} from './types';
 
 type Login = Extract<Command, {kind: 'login'}>;
 type Logout = Extract<Command, {kind: 'logout'}>;

@@ -7,7 +7,8 @@ import {formatDuration, withDeadline} from '../limits/deadline';
 import {bareNamePushHint, hubUnreachableHint} from '../terminal/hints';
 import {ownerOf} from '../images/ownership';
 import {pump} from '../render/pump';
-import {EXIT_INTERRUPTED, type Handler} from './types';
+import {EXIT_INTERRUPTED} from '../terminal/types';
+import type {Handler} from './types';
 
 type Push = Extract<Command, {kind: 'push'}>;
 

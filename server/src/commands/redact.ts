@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type {Engine} from '../engine';
 import {StringSequenceFilter} from '../terminal/string-sequences';
-import type {Terminal} from './types';
+import type {Terminal} from '../terminal/types';
 
 /** How the folders of the engine's state on the host are shown to a reader. */
 export const HIDDEN_PATH = '<engine-state>';

@@ -4,7 +4,7 @@
  *
  * - Without -i the container's output streams to the terminal (flow
  *   controlled like a build's); Ctrl-C sends it SIGINT, then stops it.
- * - With -it the reader's keyboard is the container's TTY (session/attach.ts):
+ * - With -it the reader's keyboard is the container's TTY (containers/attach.ts):
  *   every key goes in as bytes (Ctrl-C, Ctrl-D too), size changes resize it,
  *   and the prompt comes back when the container ends, with its exit status.
  * - With -i alone the terminal acts as a cooked-mode terminal over the pipe.
@@ -20,7 +20,7 @@ import {randomContainerName} from '../containers/names';
 import {findOwned, listOwned} from '../containers/owned';
 import {takeRunSlot} from '../containers/slots';
 import {containerSpec, enginePrefix} from '../containers/sandbox';
-import {attachContainer} from '../session/attach';
+import {attachContainer} from '../containers/attach';
 import type {Handler} from './types';
 
 type Run = Extract<Command, {kind: 'run'}>;

@@ -6,7 +6,7 @@
  */
 import type Docker from 'dockerode';
 import type {Engine} from '../engine';
-import {OWNER_LABEL} from '../images/ownership';
+import {OWNER_LABEL} from '../engine/labels';
 import {KIND_LABEL, KIND_RUN, displayName, enginePrefix} from './sandbox';
 
 export interface OwnedContainer {

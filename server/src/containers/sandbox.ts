@@ -17,7 +17,7 @@
  */
 import type Docker from 'dockerode';
 import type {RunSettings} from '../config';
-import {OWNER_LABEL} from '../images/ownership';
+import {OWNER_LABEL} from '../engine/labels';
 
 /** Labels of a lab container besides the owner label (OWNER_LABEL, shared with images). */
 export const KIND_LABEL = 'org.dockerlab.kind';

@@ -1,4 +1,4 @@
-import {OWNER_LABEL} from '../images/ownership';
+import {OWNER_LABEL} from './labels';
 import {answers, PING_TIMEOUT_MS, within} from './health';
 import {Engine} from './index';
 import {leastLoaded} from './placement';

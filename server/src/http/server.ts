@@ -10,7 +10,7 @@ import type {LabConfig} from '../config';
 import type {Logger} from '../log';
 import {handleConnection} from '../session/connection';
 import type {SessionManager} from '../session/manager';
-import {requestClientKey} from './client-key';
+import {requestClientKey} from '../limits/client-key';
 import {inlineScriptHashes, securityHeaders, setHeaders} from './headers';
 import {isLoopbackHost, isOriginAllowed} from './origin';
 import type {ReaderServices} from '../readers/services';

@@ -1,12 +1,10 @@
 import {DOCKER_HUB_DOMAIN, parseReference, repository, sameRegistry} from './reference';
 import type {ImageFacts} from '../dockerfile/policy';
 import {EngineError, type Engine, type ImageDetails} from '../engine';
-import type {SessionState} from '../commands/types';
+import {OWNER_LABEL} from '../engine/labels';
 
-/** Label every image a session builds carries: the session's public id. */
-export const OWNER_LABEL = 'org.dockerlab.session';
-
-export function sessionLabels(session: SessionState): Record<string, string> {
+/** The labels of an image a session builds: its owner's public id. */
+export function sessionLabels(session: {ownerId: string}): Record<string, string> {
   return {[OWNER_LABEL]: session.ownerId};
 }
 

@@ -1,7 +1,7 @@
 import {createHash} from 'node:crypto';
 import type {MilestoneId, ReaderProgress} from '../../../src/protocol/progress';
 import type {Engine} from '../engine';
-import {OWNER_LABEL} from '../images/ownership';
+import {OWNER_LABEL} from '../engine/labels';
 import {parseReference, repository, sameRegistry, withDefaultTag} from '../images/reference';
 import type {Logger} from '../log';
 import type {Reader} from '../readers/store';

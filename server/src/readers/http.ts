@@ -2,7 +2,7 @@ import {timingSafeEqual} from 'node:crypto';
 import type {IncomingMessage, ServerResponse} from 'node:http';
 import {ADMIN_PATH, READER_PATH, type ReaderView} from '../../../src/protocol/readers';
 import {engineAdminRoute} from '../engine/pool-admin';
-import {requestClientKey} from '../http/client-key';
+import {requestClientKey} from '../limits/client-key';
 import {isLoopbackHost, isOriginAllowed} from '../http/origin';
 import {KeyedRateLimit, sampledRefusals} from '../limits/keyed-rate-limit';
 import type {Logger} from '../log';

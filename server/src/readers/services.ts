@@ -1,7 +1,7 @@
 import {timingSafeEqual} from 'node:crypto';
 import {rm} from 'node:fs/promises';
 import path from 'node:path';
-import {OWNER_LABEL} from '../images/ownership';
+import {OWNER_LABEL} from '../engine/labels';
 import type {LabConfig} from '../config';
 import {Engine} from '../engine';
 import {EnginePool} from '../engine/pool';

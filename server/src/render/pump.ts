@@ -1,6 +1,6 @@
 import {jsonMessages} from '../engine/json-stream';
 import type {JSONMessage} from './jsonmessage';
-import type {Terminal} from '../commands/types';
+import type {Terminal} from '../terminal/types';
 
 /**
  * Read an engine stream (build, push) message by message and render each to

@@ -1,6 +1,6 @@
 import type {IncomingMessage, ServerResponse} from 'node:http';
 import {REGISTRY_VIEW_PATH, type RegistryViewReply} from '../../../src/protocol/views';
-import {requestClientKey} from '../http/client-key';
+import {requestClientKey} from '../limits/client-key';
 import {KeyedRateLimit, sampledRefusals} from '../limits/keyed-rate-limit';
 import type {Logger} from '../log';
 import type {ReaderServices} from '../readers/services';

@@ -12,7 +12,7 @@ import Docker from 'dockerode';
 import {dockerOptionsFor} from '../../src/engine/connection';
 import {createReader, labEnv, startTestLab, TestClient, uniqueName, uniqueReaderName, type TestLab} from './harness';
 import type {CommandEndMessage} from '../../../src/protocol';
-import {OWNER_LABEL} from '../../src/images/ownership';
+import {OWNER_LABEL} from '../../src/engine/labels';
 
 const TIMEOUT_MS = 15_000;
 let lab: TestLab;

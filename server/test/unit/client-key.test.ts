@@ -1,5 +1,5 @@
 import {expect, it} from 'vitest';
-import {clientKey} from '../../src/http/client-key';
+import {clientKey} from '../../src/limits/client-key';
 
 it('groups loopback, unmaps IPv4 and counts IPv6 by /64', () => {
   expect(clientKey('127.0.0.1')).toBe('loopback');
@@ -15,7 +15,7 @@ it('groups loopback, unmaps IPv4 and counts IPv6 by /64', () => {
 });
 
 it('believes X-Forwarded-For only from a trusted proxy, and only up to the first untrusted hop (LAB_TRUSTED_PROXIES)', async () => {
-  const {requestClientKey} = await import('../../src/http/client-key');
+  const {requestClientKey} = await import('../../src/limits/client-key');
   const {loadConfig} = await import('../../src/config');
   const req = (peer: string, xff?: string) => ({socket: {remoteAddress: peer}, connection: {remoteAddress: peer}, headers: xff ? {'x-forwarded-for': xff} : {}}) as never;
   const none = requestClientKey([]);

@@ -9,7 +9,7 @@ import {engineAdminRoute} from '../../src/engine/pool-admin';
 import {EnginePool} from '../../src/engine/pool';
 import {parseEngineList} from '../../src/engine/pool-config';
 import {leastLoaded} from '../../src/engine/placement';
-import {movedNotice} from '../../src/engine/moved-notice';
+import {movedNotice} from '../../src/terminal/moved-notice';
 
 class FakeEngine {
   up = true;

@@ -10,7 +10,7 @@ import {Writable} from 'node:stream';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {cohortCsv, countDone, formatElapsed, lessonMark, MILESTONES, nextMilestone, timeSoFar, type ReaderProgress} from '../../../src/protocol/progress';
 import type {ImageDetails} from '../../src/engine';
-import {OWNER_LABEL} from '../../src/images/ownership';
+import {OWNER_LABEL} from '../../src/engine/labels';
 import {createLogger} from '../../src/log';
 import {ProgressStore} from '../../src/progress/store';
 import {ProgressTracker} from '../../src/progress/tracker';

@@ -7,9 +7,9 @@
  */
 import type {Engine} from '../engine';
 import {EngineError} from '../engine';
-import {CookedLine} from '../containers/line-discipline';
-import {containerOutput} from '../containers/output';
-import {EXIT_INTERRUPTED, type Terminal} from '../commands/types';
+import {CookedLine} from './line-discipline';
+import {containerOutput} from './output';
+import {EXIT_INTERRUPTED, type Terminal} from '../terminal/types';
 
 export interface AttachRequest {
   engine: Engine;

@@ -1,5 +1,5 @@
-import {yellow} from '../terminal/style';
-import type {Moved} from './pool';
+import {yellow} from './style';
+import type {Moved} from '../engine/pool';
 
 /**
  * What a reader reads when their engine stopped answering and their command runs on another:

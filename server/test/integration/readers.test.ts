@@ -172,6 +172,37 @@ describe.skipIf(!tokenAuth)('readers', () => {
 });
 
 describe.skipIf(!tokenAuth)('reader limits', () => {
+  it('lab names and registry-page calls are bounded per client address, a trusted proxy\'s clients each on their own (issue 23)', async () => {
+    const lab = await startTestLab({LAB_NAMES_PER_ADDRESS_PER_HOUR: '3', LAB_TRUSTED_PROXIES: 'loopback'});
+    try {
+      const from = (ip: string) => ({'x-forwarded-for': ip});
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++) statuses.push((await post(lab, '/companion/reader', {name: uniqueReaderName('rl')}, from('203.0.113.5'))).status);
+      expect(statuses).toEqual([201, 201, 201, 429]);
+      const refused = await post(lab, '/companion/reader', {name: uniqueReaderName('rl')}, from('203.0.113.5'));
+      expect(refused.body.error).toMatch(/too many lab names from your address in the last hour \(at most 3\)/);
+      // Another reader behind the same proxy is not held back by the first one's names.
+      const other = await post(lab, '/companion/reader', {name: uniqueReaderName('rl')}, from('203.0.113.6'));
+      expect(other.status).toBe(201);
+      // The registry page: a script in a loop gets 429 with Retry-After after its burst, one client only.
+      const cookie = other.cookie!.split(';')[0]!;
+      const page = (ip: string) => fetch(`${origin(lab)}/companion/registry`, {headers: {cookie, ...from(ip)}});
+      let first429 = -1;
+      for (let i = 0; i < 400 && first429 < 0; i++) if ((await page('203.0.113.6')).status === 429) first429 = i;
+      expect(first429).toBeGreaterThanOrEqual(59); // a burst of 60 first
+
+      const limited = await page('203.0.113.6');
+      expect(limited.status).toBe(429);
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect((await page('203.0.113.7')).status).not.toBe(429);
+      // Logged once a minute per address, not once a request.
+      expect(lab.logs.filter((l) => l.includes('registry-view-rate-limited'))).toHaveLength(1);
+      expect(lab.logs.filter((l) => l.includes('names-rate-limited'))).toHaveLength(1);
+    } finally {
+      await lab.close();
+    }
+  });
+
   it('the disk limit stops builds; an idle reader is removed with images and repositories', async () => {
     const lab = await startTestLab({
       LAB_SESSION_GRACE_MS: '100',

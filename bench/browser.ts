@@ -95,3 +95,15 @@ export async function hookedPage(browser: Browser): Promise<Page> {
   await ctx.addInitScript({content: PAGE_HOOK});
   return ctx.newPage();
 }
+
+/**
+ * Give the page's browser context a reader, as the dock's name form makes one (a POST from the lab's
+ * own origin; the cookie lands in the context): a Run without a lab name asks for one first.
+ * Returns the lab name.
+ */
+export async function withReader(page: Page, labUrl: string, prefix = 'bench'): Promise<string> {
+  const name = `${prefix}${Date.now().toString(36)}${Math.random().toString(36).slice(2, 5)}`;
+  const made = await page.context().request.post(`${labUrl}/companion/reader`, {data: {name}, headers: {origin: labUrl}});
+  if (made.status() !== 201) throw new Error(`no reader: ${made.status()} ${await made.text()}`);
+  return name;
+}

@@ -15,7 +15,7 @@
  *   npx tsx bench/first-byte.ts [--json]   (BENCH_RUNS=50, BENCH_PORT=3201, BENCH_SITE_DIR=build)
  */
 import {BenchClient, Report, median, quantile, r1, startLabServer, within, runIfMain} from './lib';
-import {hookedPage, launch} from './browser';
+import {hookedPage, launch, withReader} from './browser';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 50);
 const WARMUP = 5;
@@ -32,6 +32,7 @@ export async function main(): Promise<Report> {
     const browser = await launch();
     try {
       const page = await hookedPage(browser);
+      await withReader(page, lab.url); // a Run without a lab name asks for one first
       await page.goto(`${lab.url}/docs/building`);
       const block = page
         .locator('[data-testid="runnable-block"]')

@@ -29,7 +29,7 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {performance} from 'node:perf_hooks';
 import {BenchClient, NO_DOCKER_CLI, ROOT, Report, dockerCli, r1, startLabServer, runIfMain} from './lib';
-import {hookedPage, launch} from './browser';
+import {hookedPage, launch, withReader} from './browser';
 import {cpuDelta, formatCpu, sampleCpu, type CpuParts} from './cpu';
 import {startPageProfile} from './page-profile';
 
@@ -61,10 +61,7 @@ export async function main(): Promise<Report> {
     const browser = await launch();
     try {
       const page = await hookedPage(browser);
-      // A reader (as the dock's name form makes one): a Run waits for a lab name otherwise.
-      const name = `bench${Date.now().toString(36)}`;
-      const made = await page.context().request.post(`${lab.url}/companion/reader`, {data: {name}, headers: {origin: lab.url}});
-      if (made.status() !== 201) throw new Error(`no reader: ${made.status()} ${await made.text()}`);
+      const name = await withReader(page, lab.url);
       await page.goto(`${lab.url}/docs/building`);
       const block = page.locator('[data-testid="runnable-block"]').filter({has: page.locator('pre', {hasText: /^docker images$/})}).first();
       await block.scrollIntoViewIfNeeded();

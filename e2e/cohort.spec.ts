@@ -6,7 +6,7 @@
  */
 import {expect, test, type Browser} from '@playwright/test';
 import {labEnv, registryGet} from '../server/test/integration/lab-env';
-import {block, runBlock, chooseNameInDock, labName, labPasswordFromDock, terminalText, typeInTerminal, waitForTerminal} from './lab';
+import {block, chooseNameInDock, labName, labPasswordFromDock, ranAfterNaming, terminalText, typeInTerminal, waitForTerminal} from './lab';
 
 const env = labEnv();
 const registry = env.LAB_REGISTRY ?? 'localhost:5000';
@@ -21,7 +21,7 @@ async function reader(browser: Browser, baseURL: string, i: number): Promise<{na
     await build.scrollIntoViewIfNeeded();
     await build.getByTestId('run-button').click();
     await chooseNameInDock(page, name);
-    await runBlock(build, 'ok', 240_000);
+    await ranAfterNaming(build, 'ok', 240_000);
     const image = `${registry}/${name}/hello`;
     const password = await labPasswordFromDock(page);
     /** Type a command; wait until the next prompt shows (the command ended) and `done` matches. */

@@ -94,6 +94,16 @@ export async function chooseNameInDock(page: Page, name: string): Promise<void> 
   await expect(page.getByTestId('reader-name-shown')).toHaveText(name);
 }
 
+/**
+ * After the name form that a Run opened: that Run runs by itself, once, under the new name (one
+ * press); wait for its status. Returns the status element.
+ */
+export async function ranAfterNaming(b: Locator, expectState: 'ok' | 'error' = 'ok', timeout = 180_000): Promise<Locator> {
+  const status = b.getByTestId('block-status');
+  await expect(status).toHaveAttribute('data-state', expectState, {timeout});
+  return status;
+}
+
 /** The lab password, as the reader reads it in the dock (Show), then hidden again. */
 export async function labPasswordFromDock(page: Page): Promise<string> {
   const toggle = page.getByTestId('dock-toggle');

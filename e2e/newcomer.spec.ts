@@ -11,7 +11,7 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {expect, test} from '@playwright/test';
 import {labEnv, registryGet} from '../server/test/integration/lab-env';
-import {block, chooseNameInDock, labName, labPasswordFromDock, openFromSidebar, runBlock, typeInTerminal, waitForTerminal} from './lab';
+import {block, chooseNameInDock, labName, labPasswordFromDock, openFromSidebar, ranAfterNaming, runBlock, terminalText, typeInTerminal, waitForTerminal} from './lab';
 
 const env = labEnv();
 const registry = env.LAB_REGISTRY ?? 'localhost:5000';
@@ -23,13 +23,17 @@ test('landing → build → login → push, then pull it back by digest and run 
   await openFromSidebar(page, /writing a dockerfile/i);
   await expect(page.locator('article h1')).toContainText(/Dockerfile/);
 
-  // Build: the first Run asks for a lab name; then the block shows the lab registry and that name.
+  // Build: the first Run asks for a lab name; then the block shows the lab registry and that name,
+  // and that Run runs by itself (one press), the keyboard back on its button.
   const build = block(page, 'docker build', {context: 'hello', lang: 'bash'});
   await build.scrollIntoViewIfNeeded();
   await build.getByTestId('run-button').click();
   await chooseNameInDock(page, user);
   await expect(build.locator('pre')).toContainText(`docker build . -t ${registry}/${user}/hello`);
-  await runBlock(build, 'ok');
+  await expect(build.getByTestId('run-button')).toBeFocused();
+  await ranAfterNaming(build, 'ok');
+  expect(await terminalText(page)).toContain(`docker build . -t ${registry}/${user}/hello`);
+  expect((await terminalText(page)).match(/\$ docker build \. -t/g)).toHaveLength(1);
   const password = await labPasswordFromDock(page);
   let text = await waitForTerminal(page, /naming to .*hello.* done/);
   expect(text).toMatch(/#\d+ \[\d\/\d\] FROM/);

@@ -8,7 +8,7 @@
  */
 import {expect, test, type Browser, type Page} from '@playwright/test';
 import {labEnv} from '../server/test/integration/lab-env';
-import {block, chooseNameInDock, haveReader, labPasswordFromDock, openFromSidebar, pinnedBlock, runBlock, terminalText, typeInTerminal, waitForTerminal} from './lab';
+import {block, chooseNameInDock, haveReader, labPasswordFromDock, openFromSidebar, pinnedBlock, ranAfterNaming, runBlock, terminalText, typeInTerminal, waitForTerminal} from './lab';
 
 const env = labEnv();
 const registry = env.LAB_REGISTRY ?? 'localhost:5000';
@@ -63,7 +63,7 @@ test('the newcomer path ticks each milestone only after its real event; landing 
   await build.scrollIntoViewIfNeeded();
   await build.getByTestId('run-button').click();
   await chooseNameInDock(page, user);
-  await runBlock(build, 'ok', 240_000);
+  await ranAfterNaming(build, 'ok', 240_000);
   await expectTicked(page, ['built']);
   await expect(sidebarMark(page, /^Building/)).toHaveAttribute('data-progress', 'partial');
   await expect(sidebarMark(page, /writing a dockerfile/i)).not.toHaveAttribute('data-progress');

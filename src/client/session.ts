@@ -44,6 +44,11 @@ export interface BlockRun {
   message?: string;
   /** Error code from the server, when the failure came from an `error` frame. */
   code?: ErrorCode | 'disconnected' | 'session-ended';
+  /**
+   * The Run that asked for a lab name, now that the reader's session is connected: the block runs it
+   * again itself, with its command resolved under the new name (what runs is what the block shows).
+   */
+  replay?: true;
 }
 
 export interface RunningCommand {
@@ -246,10 +251,21 @@ export class LabSessionClient {
 
   /**
    * `gate()` false: a Run waits (the block shows pending) until `restartSession` has
-   * connected the reader's own session; the block then asks to be run again. Null: no gate.
+   * connected the reader's own session; the block then runs it again itself (`takeReplay`). Null: no gate.
    */
   setRunGate(gate: (() => boolean) | null): void {
     this.runGate = gate;
+  }
+
+  /**
+   * The block whose Run asked for a lab name takes its replay, once (true: run it now). A block that
+   * cannot run (offline, still unresolved) leaves it; the flag goes with the block's next state.
+   */
+  takeReplay(blockId: string): boolean {
+    const run = this.snapshot.blocks[blockId];
+    if (!run?.replay) return false;
+    this.setBlock(blockId, {state: 'idle'});
+    return true;
   }
 
   /** A Run is waiting for the reader to choose a lab name. */
@@ -578,9 +594,10 @@ export class LabSessionClient {
     this.schedulePing();
     const held = this.heldRun;
     if (held && (!this.runGate || this.runGate())) {
-      // Not replayed: the block's command was resolved before the name existed (`<username>`).
+      // Not replayed from here: the held command was resolved before the name existed (`<username>`).
+      // The block runs again itself once it shows the command under the reader's name (takeReplay).
       this.heldRun = null;
-      this.setBlock(held.blockId, {state: 'idle', message: 'Your lab name is set: press Run again.'});
+      this.setBlock(held.blockId, {state: 'idle', replay: true, message: 'Your lab name is set: running it now.'});
     }
   }
 

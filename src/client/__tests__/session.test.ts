@@ -396,7 +396,7 @@ describe('splitUtf8', () => {
 });
 
 describe('LabSessionClient: a Run waits for a lab name', () => {
-  it('holds the Run while the gate is closed, restarts as a new session, then asks to run again', () => {
+  it('holds the Run while the gate is closed, restarts as a new session, then hands the block its replay once', () => {
     const {client, sockets, last, online} = setup();
     online();
     let named = false;
@@ -413,8 +413,15 @@ describe('LabSessionClient: a Run waits for a lab name', () => {
     last().receive({t: 'hello', v: 1, resumed: false, session: info({sessionId: 's2', reader: {name: 'alice', disk: {used: 0, limit: 1}}})});
     expect(client.getSnapshot().session?.reader?.name).toBe('alice');
     expect(client.getSnapshot().blocks.b1?.state).toBe('idle');
-    expect(client.getSnapshot().blocks.b1?.message).toMatch(/press Run again/);
-    expect(client.run('b1', 'docker build .')).toBe(true);
+    expect(client.getSnapshot().blocks.b1?.replay).toBe(true);
+    expect(client.getSnapshot().blocks.b1?.message).toMatch(/running it now/);
+    // Nothing runs from the held command (resolved before the name existed): the block runs its own.
+    expect(last().frames('run')).toHaveLength(0);
+    expect(client.takeReplay('b2')).toBe(false);
+    expect(client.takeReplay('b1')).toBe(true);
+    expect(client.takeReplay('b1')).toBe(false); // once
+    expect(client.getSnapshot().blocks.b1?.replay).toBeUndefined();
+    expect(client.run('b1', 'docker build -t localhost:5000/alice/hello .')).toBe(true);
     expect(last().frames('run')).toHaveLength(1);
   });
 });

@@ -21,6 +21,8 @@ export default function ReaderPanel(): ReactNode {
   const [copied, setCopied] = useState(false);
   const inputRef = useRef<HTMLInputElement>(null);
   const restartedFor = useRef<string | null>(null);
+  /** Where the keyboard was when a Run asked for a name (its button): it goes back there after. */
+  const returnFocus = useRef<HTMLElement | null>(null);
 
   useEffect(() => {
     void readers.refresh();
@@ -31,6 +33,8 @@ export default function ReaderPanel(): ReactNode {
     client.setRunGate(() => {
       const r = readers.get().reader;
       if (r !== null) return true; // a reader, or no answer from the server (nothing to wait for)
+      const active = document.activeElement;
+      if (active instanceof HTMLElement && active !== document.body) returnFocus.current = active;
       ui.openDock(false);
       setAsked(true);
       return false;
@@ -54,6 +58,9 @@ export default function ReaderPanel(): ReactNode {
   const onChoose = async (e: FormEvent) => {
     e.preventDefault();
     await readers.choose(name);
+    if (!readers.get().reader) return; // refused: the form says why, the focus stays in it
+    returnFocus.current?.focus();
+    returnFocus.current = null;
   };
 
   const onCopy = async () => {

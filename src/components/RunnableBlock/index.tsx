@@ -116,6 +116,12 @@ export default function RunnableBlock(props: Props): ReactNode {
     client.run(blockId, command, context);
   }, [canRun, canPlay, player, recordingUrl, ui, client, blockId, command, context, isDockerfile, shownText]);
 
+  // The Run that asked for a lab name runs once the reader's session is connected and the block
+  // shows its command under that name: one press, not two.
+  useEffect(() => {
+    if (run.replay && canRun && client.takeReplay(blockId)) onRun();
+  }, [run.replay, canRun, client, blockId, onRun]);
+
   const setEditing = (on: boolean) => {
     if (context) ui.setEdit(context, {editing: on});
   };

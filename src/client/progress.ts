@@ -21,7 +21,7 @@ export function mergeProgress(a: ReaderProgress | null | undefined, b: ReaderPro
   return {startedAt: Math.min(a.startedAt, b.startedAt), done};
 }
 
-const NO_READER: ReaderState = {reader: undefined, password: null, error: null, busy: false};
+const NO_READER: ReaderState = {reader: undefined, password: null, error: null, busy: false, notice: null};
 let watching = false;
 
 /** The reader's progress, or null (no lab name yet, no server, or server rendering). */

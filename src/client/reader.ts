@@ -16,6 +16,8 @@ export interface ReaderState {
   password: string | null;
   error: string | null;
   busy: boolean;
+  /** What the last action changed beyond what the panel shows (regenerating ends the registry login). */
+  notice: string | null;
 }
 
 type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
@@ -28,7 +30,7 @@ export function sharedReaderClient(): ReaderClient {
 }
 
 export class ReaderClient {
-  #state: ReaderState = {reader: undefined, password: null, error: null, busy: false};
+  #state: ReaderState = {reader: undefined, password: null, error: null, busy: false, notice: null};
   #listeners = new Set<() => void>();
 
   constructor(private readonly fetcher: Fetch = (i, init) => fetch(i, init)) {}
@@ -95,10 +97,12 @@ export class ReaderClient {
   }
 
   async #passwordAction(action: 'show' | 'regenerate'): Promise<void> {
-    this.#set({busy: true, error: null});
+    this.#set({busy: true, error: null, notice: null});
     try {
       const reply = await this.#call(READER_PASSWORD_PATH, {action});
-      this.#set({password: reply.password ?? null, busy: false, ...(reply.reader ? {reader: reply.reader} : {})});
+      // The server ends the registry login that used the old password, in every tab: say so.
+      const notice = action === 'regenerate' ? 'New lab password: your lab registry login ended, so run docker login again with it.' : null;
+      this.#set({password: reply.password ?? null, busy: false, notice, ...(reply.reader ? {reader: reply.reader} : {})});
     } catch (err) {
       this.#set({busy: false, error: (err as Error).message});
     }

@@ -85,11 +85,14 @@ export function noSuchImage(name: string): string {
   return `Error response from daemon: No such image: ${name}`;
 }
 
-/** Why a name may not be claimed: one message whatever the reason, so a refusal tells nothing about other readers. */
-export function reservedName(name: string): string {
+/**
+ * Why a name may not be claimed: one message whatever the reason, so a refusal tells nothing about
+ * other readers; it suggests a name under the reader's own namespace on the lab registry.
+ */
+export function reservedName(name: string, labRegistry: string, readerName: string | undefined): string {
   return (
     `"${name}" is reserved on this lab (the lab's base images, Docker Hub's official names such as "alpine" or ` +
-    `"library/…", and names in use): choose a name of your own, such as <registry>/<your user name>/app`
+    `"library/…", and names in use): choose a name of your own, such as ${labRegistry}/${readerName ?? '<your lab name>'}/app`
   );
 }
 
@@ -127,17 +130,18 @@ export async function claimName(engine: Engine, name: string, who: NameClaimant)
   const parsed = parseReference(name);
   if (!parsed.ok) return parsed.error;
   const ref = parsed.ref;
-  if (ref.domain.toLowerCase() === DOCKER_HUB_DOMAIN && ref.path.startsWith('library/')) return reservedName(name);
+  const reserved = () => reservedName(name, who.labRegistry, who.readerName);
+  if (ref.domain.toLowerCase() === DOCKER_HUB_DOMAIN && ref.path.startsWith('library/')) return reserved();
   if (sameRegistry(ref.domain, who.labRegistry)) {
     const namespace = ref.path.split('/')[0]!;
     const mine = who.readerName ? namespace === who.readerName : !(await who.isReaderName?.(namespace));
     if (!mine || !ref.path.includes('/')) return outsideNamespace(who.labRegistry, who.readerName);
   }
   const {owner, ownerId: holder} = await ownerOf(engine, name, who.ownerId);
-  if (owner === 'lab') return reservedName(name);
-  if (owner === 'other' && holder && who.ownerActive(holder)) return reservedName(name);
+  if (owner === 'lab') return reserved();
+  if (owner === 'other' && holder && who.ownerActive(holder)) return reserved();
   // Another tag of a base image's repository is the base image's name too.
   const sameRepository = await engine.listImages({reference: repository(ref)}).catch(() => []);
-  if (sameRepository.some((i) => !i.Labels?.[OWNER_LABEL])) return reservedName(name);
+  if (sameRepository.some((i) => !i.Labels?.[OWNER_LABEL])) return reserved();
   return null;
 }

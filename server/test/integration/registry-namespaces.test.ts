@@ -197,6 +197,8 @@ describe.skipIf(!tokenAuth)('registry token authentication', () => {
       const hub = await client.type(`docker tag ${mine} DOCKER.IO/library/busybox:squat`);
       expect(hub.exitCode).not.toBe(0);
       expect(client.text).toMatch(/reserved/);
+      // The suggestion is a name the reader may use, not a template (issue 27: it printed <registry>/<your user name>/app).
+      expect(client.text).toContain(`such as ${registry}/${a.name}/app`);
       // B's own build of the name A tried is B's.
       const theirs = `${registry}/${b.name}/squat`;
       expect((await owner.run(`docker build -t ${theirs} .`, ctx)).exitCode, owner.text.slice(-1500)).toBe(0);

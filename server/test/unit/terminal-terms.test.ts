@@ -82,7 +82,7 @@ describe('the lab\'s refusals', () => {
       [parsed('docker build --build-arg NOVALUE .'), 'build-args'],
       [parsed('docker tag busybox UPPER'), 'invalid-reference'],
       [parsed('docker push x@sha256:' + 'a'.repeat(64)), 'invalid-reference'],
-      [reservedName('alpine'), 'reserved-name'],
+      [reservedName('alpine', 'localhost:5000', 'alice'), 'reserved-name'],
       [noSuchImage('me/app:1'), 'no-such-image'],
       [diskRefusal(1, 1024 ** 3)!, 'no-space-left-on-device'],
       [toEngineError(Object.assign(new Error('x'), {code: 'ECONNREFUSED'}), 'unix:///x.sock').message, 'engine-unreachable'],

@@ -8,7 +8,7 @@ import {useLab, useLabSession, useLabUi} from '@site/src/client/react';
 import {formatSize, sharedReaderClient as readerClient, type ReaderState} from '@site/src/client/reader';
 import styles from './styles.module.css';
 
-const SERVER_STATE: ReaderState = {reader: undefined, password: null, error: null, busy: false};
+const SERVER_STATE: ReaderState = {reader: undefined, password: null, error: null, busy: false, notice: null};
 
 export default function ReaderPanel(): ReactNode {
   const {client, ui} = useLab();
@@ -57,8 +57,7 @@ export default function ReaderPanel(): ReactNode {
 
   const onChoose = async (e: FormEvent) => {
     e.preventDefault();
-    await readers.choose(name);
-    if (!readers.get().reader) return; // refused: the form says why, the focus stays in it
+    if (!(await readers.choose(name))) return; // refused: the form says why, the focus stays in it
     returnFocus.current?.focus();
     returnFocus.current = null;
   };
@@ -154,6 +153,11 @@ export default function ReaderPanel(): ReactNode {
       {state.error && (
         <span className={styles.error} role="alert">
           {state.error}
+        </span>
+      )}
+      {state.notice && (
+        <span className={styles.help} role="status" data-testid="reader-notice">
+          {state.notice}
         </span>
       )}
     </div>

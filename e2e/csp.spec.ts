@@ -4,7 +4,7 @@
  * violation reported by Chromium.
  */
 import {expect, test, type Page} from '@playwright/test';
-import {block, haveReader, pinnedBlock, runBlock, switchColorMode, waitForTerminal} from './lab';
+import {block, haveReader, pinnedBlock, runBlock, searchSite, switchColorMode, waitForTerminal} from './lab';
 
 /** Record every CSP violation the page reports (event and console). */
 async function watchViolations(page: Page): Promise<string[]> {
@@ -34,10 +34,7 @@ test('pages, theme, search, editor and terminal run under the Content-Security-P
   await switchColorMode(page, 'light');
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
 
-  const search = page.getByRole('textbox', {name: 'Search'});
-  await search.click();
-  await search.fill('Dockerfile');
-  await expect(page.locator('[role=listbox] [role=option]').first()).toBeVisible();
+  await searchSite(page, 'Dockerfile');
 
   await page.goto('/docs/writing-a-dockerfile');
   const dockerfile = await pinnedBlock(page, 'FROM busybox', {context: 'hello', lang: 'dockerfile'});

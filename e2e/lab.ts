@@ -42,6 +42,24 @@ export async function openFromSidebar(page: Page, label: RegExp): Promise<void> 
   await expect(page.locator('article h1')).toBeVisible();
 }
 
+/**
+ * Search the site for `text` in the navbar's box and return the hits' locator once they show. The
+ * search plugin loads its index when the box gets the focus: text typed before it is ready shows no
+ * hits until the next keystroke (a reader types on), so the typing is repeated until they show.
+ */
+export async function searchSite(page: Page, text: string): Promise<Locator> {
+  // By its label: its role changes from textbox to combobox once the search plugin has loaded.
+  const search = page.getByLabel('Search', {exact: true});
+  const hits = page.locator('[role=listbox] [role=option]');
+  await search.click();
+  await expect(async () => {
+    await search.fill('');
+    await search.pressSequentially(text);
+    await expect(hits.first()).toBeVisible({timeout: 3000});
+  }).toPass({timeout: 30_000});
+  return hits;
+}
+
 /** Click the colour-mode toggle until the page is in `mode` (it cycles light / dark / system). */
 export async function switchColorMode(page: Page, mode: 'light' | 'dark'): Promise<void> {
   const toggle = page.getByRole('button', {name: /switch between dark and light mode/i});

@@ -1,7 +1,7 @@
 import {readdirSync} from 'node:fs';
 import path from 'node:path';
 import {expect, test} from '@playwright/test';
-import {switchColorMode} from './lab';
+import {searchSite, switchColorMode} from './lab';
 
 const lessonFiles = readdirSync(path.join(__dirname, '../docs')).filter((f) => /\.mdx?$/.test(f));
 
@@ -37,11 +37,7 @@ test('the landing page leads into the guide', async ({page}) => {
 
 test('offline search finds "Dockerfile"', async ({page}) => {
   await page.goto('/docs');
-  const search = page.getByRole('textbox', {name: 'Search'});
-  await search.click();
-  await search.fill('Dockerfile');
-  const hits = page.locator('[role=listbox] [role=option]');
-  await expect(hits.first()).toBeVisible();
+  const hits = await searchSite(page, 'Dockerfile');
   expect(await hits.count()).toBeGreaterThan(0);
   await expect(hits.first()).toContainText(/dockerfile/i);
 });

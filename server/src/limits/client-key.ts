@@ -3,7 +3,7 @@ import {isIP} from 'node:net';
 import proxyaddr from 'proxy-addr';
 
 /**
- * The key the per-client session cap counts by, from a connection's source
+ * The key the per-client bounds count by (the terminal cap, the rate limits), from a connection's source
  * address: every loopback address is one client (127.x.y.z are all this
  * machine), an IPv4-mapped IPv6 address is its IPv4 address, and an IPv6
  * address counts by its /64 (one host usually holds a whole /64).

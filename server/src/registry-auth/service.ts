@@ -1,5 +1,6 @@
 import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http';
 import type {AddressInfo} from 'node:net';
+import {clientKey} from '../limits/client-key';
 import {KeyedRateLimit, sampledRefusals} from '../limits/keyed-rate-limit';
 import type {Logger} from '../log';
 import {grant, parseScopes, type Principal} from './scopes';
@@ -45,7 +46,8 @@ export function createTokenHandler(
     };
     const unauthorized = (message: string) =>
       json(401, {errors: [{code: 'UNAUTHORIZED', message}]}, {'www-authenticate': 'Basic realm="docker-lab"'});
-    const source = req.socket.remoteAddress ?? 'unknown';
+    // As the other per-address limits count: 127.x.y.z is one client, IPv6 by its /64.
+    const source = clientKey(req.socket.remoteAddress);
     if (!rate.take(source)) {
       logFlood(source);
       json(429, {errors: [{code: 'TOOMANYREQUESTS', message: 'too many token requests: slow down'}]}, {'retry-after': String(rate.retryAfterSeconds(source))});
